@@ -1,0 +1,127 @@
+package io.vendpay;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.vendpay.sim.SandboxCredentials;
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * The embedded default (contract section 7): whatever the operator did not configure gets a
+ * working value, so {@code java -jar vendpay.jar} alone runs a whole platform. Runs after all
+ * configuration sources are read and only fills gaps, at the lowest precedence:
+ * <ul>
+ *   <li>no {@code spring.datasource.url}: H2 in MySQL mode under {@code vendpay.data-dir};</li>
+ *   <li>no {@code vendpay.admin.token}: one generated once and kept in {@code <data-dir>/admin-token};</li>
+ *   <li>no {@code vendpay.channels.wechat.api-base-url}: the in-process sandbox, with a generated
+ *       sandbox merchant; a configured real endpoint switches the sandbox and the simulated fleet off.</li>
+ * </ul>
+ */
+class EmbeddedDefaults implements EnvironmentPostProcessor, Ordered {
+
+    static final String SOURCE = "vendpayEmbeddedDefaults";
+
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE;
+    }
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
+        Path dataDir = Path.of(env.getProperty("vendpay.data-dir", "./data")).toAbsolutePath().normalize();
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the data directory " + dataDir
+                    + "; set vendpay.data-dir to a writable directory", e);
+        }
+        defaults.put("vendpay.data-dir", dataDir.toString());
+
+        if (!env.containsProperty("spring.datasource.url")) {
+            defaults.put("spring.datasource.url", "jdbc:h2:file:" + dataDir.resolve("vendpay")
+                    + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;CASE_INSENSITIVE_IDENTIFIERS=TRUE;DB_CLOSE_ON_EXIT=FALSE");
+            defaults.put("spring.datasource.username", "sa");
+            defaults.put("spring.datasource.password", "");
+        }
+
+        if (!hasText(env, "vendpay.admin.token")) {
+            Path file = dataDir.resolve("admin-token");
+            boolean generated = !Files.exists(file);
+            defaults.put("vendpay.admin.token", readOrCreateSecret(file, 24));
+            defaults.put("vendpay.admin.token-file", file.toString());
+            defaults.put("vendpay.admin.token-generated", generated);
+        }
+        if (!hasText(env, "vendpay.mqtt.password")) {
+            defaults.put("vendpay.mqtt.password", readOrCreateSecret(dataDir.resolve("mqtt-platform-password"), 24));
+        }
+
+        boolean sandboxWanted = Boolean.parseBoolean(env.getProperty("vendpay.sandbox.enabled", "true"));
+        boolean realWechat = hasText(env, "vendpay.channels.wechat.api-base-url");
+        boolean sandbox = sandboxWanted && !realWechat;
+        defaults.put("vendpay.sandbox.enabled", sandbox);
+        if (sandbox) {
+            int port = Integer.parseInt(env.getProperty("vendpay.sandbox.port", "0"));
+            if (port == 0) {
+                port = freePort();
+            }
+            defaults.put("vendpay.sandbox.port", port);
+            SandboxCredentials merchant = SandboxCredentials.loadOrCreate(dataDir);
+            String w = "vendpay.channels.wechat.";
+            defaults.put(w + "enabled", true);
+            defaults.put(w + "api-base-url", "http://127.0.0.1:" + port);
+            defaults.put(w + "mchid", merchant.mchid());
+            defaults.put(w + "appid", merchant.appid());
+            defaults.put(w + "api-v3-key", merchant.apiV3Key());
+            defaults.put(w + "merchant-serial-no", merchant.merchantSerialNo());
+            defaults.put(w + "merchant-private-key", merchant.merchantPrivateKeyPem().toString());
+            defaults.put(w + "platform-public-key", merchant.platformPublicKeyPem().toString());
+            defaults.put(w + "platform-public-key-id", merchant.platformPublicKeyId());
+        } else {
+            defaults.put("vendpay.sim.enabled", false);
+        }
+        env.getPropertySources().addLast(new MapPropertySource(SOURCE, defaults));
+    }
+
+    private static boolean hasText(ConfigurableEnvironment env, String key) {
+        String v = env.getProperty(key);
+        return v != null && !v.isBlank();
+    }
+
+    private static String readOrCreateSecret(Path file, int bytes) {
+        try {
+            if (Files.exists(file)) {
+                return Files.readString(file).trim();
+            }
+            byte[] raw = new byte[bytes];
+            new SecureRandom().nextBytes(raw);
+            String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, secret + "\n");
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return secret;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot keep a generated secret in " + file, e);
+        }
+    }
+
+    private static int freePort() {
+        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("No free local port for the payment sandbox", e);
+        }
+    }
+}

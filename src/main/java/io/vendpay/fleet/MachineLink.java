@@ -1,0 +1,15 @@
+package io.vendpay.fleet;
+
+import java.util.concurrent.CompletableFuture;
+
+/** The platform's side of the MQTT link to machines. */
+public interface MachineLink {
+
+    /**
+     * Publishes {@code payload} to {@code vend/{deviceId}/cmd} with QoS 1. Completes when the broker
+     * has taken the message (PUBACK), exceptionally when the link is down or the broker refused it.
+     */
+    CompletableFuture<Void> sendCommand(String deviceId, byte[] payload);
+
+    boolean connected();
+}

@@ -1,0 +1,120 @@
+package io.vendpay.fleet.internal;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vendpay.fleet.DispenseResultReported;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Handles one message from {@code vend/{deviceId}/evt}. Every message counts as a sign of life;
+ * {@code DISPENSE_RESULT} becomes a {@link DispenseResultReported} event, {@code STOCK} updates slots.
+ * A failure to handle is retried a few times; after that the message is acknowledged anyway: a lost
+ * result is recovered by the command re-send, which the machine answers with its first result.
+ */
+@Component
+class MachineEventIntake {
+
+    private static final Logger log = LoggerFactory.getLogger(MachineEventIntake.class);
+    private static final int ATTEMPTS = 4;
+
+    private final JsonMapper json;
+    private final ApplicationEventPublisher events;
+    private final MachinePresence presence;
+    private final SlotRepository slots;
+    private final MeterRegistry meters;
+
+    MachineEventIntake(JsonMapper json, ApplicationEventPublisher events, MachinePresence presence,
+                       SlotRepository slots, MeterRegistry meters) {
+        this.json = json;
+        this.events = events;
+        this.presence = presence;
+        this.slots = slots;
+        this.meters = meters;
+    }
+
+    void handle(String topic, byte[] payload) {
+        String deviceId = deviceOf(topic);
+        if (deviceId == null) {
+            reject("BAD_TOPIC", topic, null);
+            return;
+        }
+        presence.seen(deviceId, System.currentTimeMillis());
+        JsonNode msg;
+        try {
+            msg = json.readTree(payload);
+        } catch (RuntimeException e) {
+            reject("BAD_JSON", topic, e.getMessage());
+            return;
+        }
+        String type = msg.path("type").asString("");
+        count(type);
+        switch (type) {
+            case "DISPENSE_RESULT" -> {
+                String cmdId = msg.path("cmdId").asString(null);
+                if (cmdId == null || !msg.has("ok")) {
+                    reject("BAD_RESULT", topic, "cmdId and ok are required");
+                    return;
+                }
+                var event = new DispenseResultReported(deviceId, cmdId, msg.path("orderNo").asString(null),
+                        msg.path("ok").asBoolean(false), msg.path("reason").asString(null), msg.path("ts").asLong(0));
+                withRetries(() -> events.publishEvent(event), topic);
+            }
+            case "STOCK" -> withRetries(() -> {
+                for (JsonNode s : msg.path("slots")) {
+                    String slot = s.path("slot").asString(null);
+                    int stock = s.path("stock").asInt(-1);
+                    if (slot != null && stock >= 0) {
+                        slots.restock(deviceId, slot, stock);
+                    }
+                }
+            }, topic);
+            case "HEARTBEAT" -> {
+            }
+            default -> reject("UNKNOWN_TYPE", topic, type);
+        }
+    }
+
+    private void withRetries(Runnable work, String topic) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                work.run();
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= ATTEMPTS) {
+                    log.error("event=machine_event.failed topic={} attempts={} error=\"{}\" (acknowledged; a command re-send recovers results)",
+                            topic, attempt, e.toString(), e);
+                    return;
+                }
+                try {
+                    Thread.sleep(50L << attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void count(String type) {
+        Counter.builder("vendpay_machine_events").tag("type", type.isEmpty() ? "NONE" : type)
+                .register(meters).increment();
+    }
+
+    private void reject(String why, String topic, String detail) {
+        Counter.builder("vendpay_machine_events_rejected").tag("reason", why).register(meters).increment();
+        log.warn("event=machine_event.rejected reason={} topic={} detail=\"{}\"", why, topic, detail);
+    }
+
+    static String deviceOf(String topic) {
+        if (!topic.startsWith("vend/") || !topic.endsWith("/evt")) {
+            return null;
+        }
+        String id = topic.substring(5, topic.length() - 4);
+        return id.isEmpty() || id.indexOf('/') >= 0 ? null : id;
+    }
+}

@@ -1,0 +1,6 @@
+package io.vendpay.payment;
+
+public enum PaymentChannel {
+    WECHAT,
+    ALIPAY
+}

@@ -1,0 +1,32 @@
+package io.vendpay.payment.internal;
+
+import io.vendpay.payment.PaymentChannel;
+
+/**
+ * A verified, decrypted channel notification, in the shape vendpay stores it.
+ *
+ * @param transactionId the channel's id of what the event is about: the payment's transaction id,
+ *                      or the refund's id for refund events; with {@code eventType} it is the dedup key
+ * @param eventType     {@code TRANSACTION.SUCCESS}, {@code REFUND.SUCCESS}, ... (Alipay's mapped to the same names)
+ */
+public record ChannelNotification(
+        PaymentChannel channel,
+        String transactionId,
+        String eventType,
+        String outTradeNo,
+        String outRefundNo,
+        String notifyId,
+        Long amountFen,
+        String tradeState,
+        String payload,
+        long occurredAt) {
+
+    public static final String PAYMENT_SUCCESS = "TRANSACTION.SUCCESS";
+    public static final String REFUND_SUCCESS = "REFUND.SUCCESS";
+    public static final String REFUND_CLOSED = "REFUND.CLOSED";
+    public static final String REFUND_ABNORMAL = "REFUND.ABNORMAL";
+
+    public boolean isRefundEvent() {
+        return eventType.startsWith("REFUND.");
+    }
+}

@@ -1,0 +1,125 @@
+package io.vendpay.payment.internal;
+
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vendpay.payment.PaymentConfirmed;
+import io.vendpay.shared.BoundedWorkers;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Processes stored notifications after they were answered. Each one is handled in one
+ * transaction: the events it publishes (payment confirmed, refund settled) run their listeners
+ * inside it, and the row is marked processed in it, so a crash leaves it either fully done or
+ * still pending. Pending rows are picked up again by the sweeper: when the queue was full, when a
+ * node died, when the database refused. Handling is idempotent (conditional transitions), so a
+ * notification processed twice, on two nodes at once, has the effect of one.
+ */
+@Component
+public class NotificationProcessor {
+
+    private static final Logger log = LoggerFactory.getLogger(NotificationProcessor.class);
+
+    private final NotificationJournal journal;
+    private final ApplicationEventPublisher events;
+    private final RefundLedger refunds;
+    private final TransactionTemplate tx;
+    private final PaymentProperties props;
+    private final ThreadPoolExecutor workers;
+    private final Counter overflow;
+    private final Counter failed;
+
+    NotificationProcessor(NotificationJournal journal, ApplicationEventPublisher events, RefundLedger refunds,
+                          TransactionTemplate tx, PaymentProperties props, MeterRegistry meters) {
+        this.journal = journal;
+        this.events = events;
+        this.refunds = refunds;
+        this.tx = tx;
+        this.props = props;
+        this.workers = BoundedWorkers.create("notify-worker", props.workers(), props.queueCapacity(), meters);
+        this.overflow = Counter.builder("vendpay_notifications_deferred")
+                .description("Stored notifications left to the sweeper because the worker queue was full").register(meters);
+        this.failed = Counter.builder("vendpay_notifications_failed")
+                .description("Processing attempts that failed and will be retried").register(meters);
+    }
+
+    /** Hands a freshly stored notification to the workers; never blocks the caller. */
+    public void submit(NotificationJournal.Stored stored) {
+        try {
+            workers.execute(() -> process(stored));
+        } catch (RejectedExecutionException full) {
+            overflow.increment();
+        }
+    }
+
+    void process(NotificationJournal.Stored stored) {
+        ChannelNotification n = stored.notification();
+        try {
+            tx.executeWithoutResult(status -> {
+                // Claim first: the row lock this takes makes a second processor of the same
+                // notification (the sweeper, another node) wait, then find it done and skip.
+                if (!journal.markProcessed(stored.id(), "PROCESSED", System.currentTimeMillis())) {
+                    return;
+                }
+                String outcome = dispatch(n);
+                if (!"PROCESSED".equals(outcome)) {
+                    journal.recordOutcome(stored.id(), outcome);
+                }
+            });
+        } catch (RuntimeException e) {
+            failed.increment();
+            log.warn("event=notification.process_failed id={} channel={} type={} out_trade_no={} error=\"{}\" (will retry)",
+                    stored.id(), n.channel(), n.eventType(), n.outTradeNo(), e.toString());
+            try {
+                journal.countAttempt(stored.id());
+            } catch (RuntimeException ignored) {
+                // the database is what failed; the sweeper retries later either way
+            }
+        }
+    }
+
+    private String dispatch(ChannelNotification n) {
+        if (ChannelNotification.PAYMENT_SUCCESS.equals(n.eventType())) {
+            if (!"SUCCESS".equals(n.tradeState()) || n.amountFen() == null) {
+                log.warn("event=notification.ignored channel={} out_trade_no={} trade_state={} (not a successful payment)",
+                        n.channel(), n.outTradeNo(), n.tradeState());
+                return "IGNORED";
+            }
+            events.publishEvent(new PaymentConfirmed(n.channel(), n.outTradeNo(), n.transactionId(), n.amountFen(),
+                    n.occurredAt(), "NOTIFY"));
+            return "PROCESSED";
+        }
+        if (n.isRefundEvent()) {
+            return refunds.onChannelReport(n);
+        }
+        log.warn("event=notification.ignored channel={} type={} out_trade_no={} (event type not handled)",
+                n.channel(), n.eventType(), n.outTradeNo());
+        return "IGNORED";
+    }
+
+    @Scheduled(fixedDelayString = "${vendpay.payment.sweep-every:2s}", initialDelayString = "3s")
+    void sweep() {
+        long cutoff = System.currentTimeMillis() - props.sweepAfter().toMillis();
+        for (var stored : journal.unprocessed(cutoff, 500)) {
+            if (workers.getQueue().remainingCapacity() < props.queueCapacity() / 2) {
+                return;
+            }
+            submit(stored);
+        }
+    }
+
+    @PreDestroy
+    void shutdown() throws InterruptedException {
+        workers.shutdown();
+        workers.awaitTermination(10, TimeUnit.SECONDS);
+    }
+}

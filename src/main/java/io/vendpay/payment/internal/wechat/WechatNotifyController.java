@@ -1,0 +1,91 @@
+package io.vendpay.payment.internal.wechat;
+
+import java.util.Map;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vendpay.payment.internal.ChannelNotification;
+import io.vendpay.payment.internal.NotificationJournal;
+import io.vendpay.payment.internal.NotificationProcessor;
+import io.vendpay.payment.internal.NotifyMetrics;
+import io.vendpay.payment.internal.PaymentProperties;
+import io.vendpay.shared.LoadShedder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.dao.DataAccessException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * WeChat Pay notify endpoints (contract section 4). The answer depends only on verification and
+ * on the notification being durably stored: 200 once stored (or already stored), 4xx when it
+ * fails verification, 5xx when it could not be stored. Processing happens afterwards on the
+ * notification workers; the answer never waits for it, for MQTT, or for any other order.
+ */
+@RestController
+@ConditionalOnProperty(prefix = "vendpay.channels.wechat", name = "enabled", havingValue = "true")
+class WechatNotifyController {
+
+    private static final Logger log = LoggerFactory.getLogger(WechatNotifyController.class);
+
+    private final WechatNotificationVerifier verifier;
+    private final NotificationJournal journal;
+    private final NotificationProcessor processor;
+    private final NotifyMetrics metrics;
+    private final LoadShedder admission;
+
+    WechatNotifyController(WechatNotificationVerifier verifier, NotificationJournal journal,
+                           NotificationProcessor processor, NotifyMetrics metrics, PaymentProperties props,
+                           MeterRegistry meters) {
+        this.verifier = verifier;
+        this.journal = journal;
+        this.processor = processor;
+        this.metrics = metrics;
+        this.admission = new LoadShedder("wechat_notify", props.notifyConcurrency(), 200, meters);
+    }
+
+    @PostMapping(WechatProperties.NOTIFY_PATH)
+    ResponseEntity<Map<String, String>> payment(@RequestHeader HttpHeaders headers, @RequestBody(required = false) byte[] body) {
+        return accept(headers, body, false);
+    }
+
+    @PostMapping(WechatProperties.REFUND_NOTIFY_PATH)
+    ResponseEntity<Map<String, String>> refund(@RequestHeader HttpHeaders headers, @RequestBody(required = false) byte[] body) {
+        return accept(headers, body, true);
+    }
+
+    private ResponseEntity<Map<String, String>> accept(HttpHeaders headers, byte[] body, boolean refund) {
+        long start = System.nanoTime();
+        String kind = refund ? "refund" : "payment";
+        if (!admission.tryEnter()) {
+            metrics.record("WECHAT", kind, "shed", start);
+            return fail(503, "OVERLOADED", "busy; retry");
+        }
+        try {
+            ChannelNotification n = verifier.verify(headers, body == null ? new byte[0] : body, refund, System.currentTimeMillis());
+            var stored = journal.store(n, System.currentTimeMillis());
+            stored.ifPresent(processor::submit);
+            metrics.record("WECHAT", kind, stored.isPresent() ? "stored" : "duplicate", start);
+            return ResponseEntity.ok().build();
+        } catch (WechatNotificationVerifier.Refusal r) {
+            metrics.record("WECHAT", kind, "refused", start);
+            log.warn("event=notify.refused channel=WECHAT kind={} reason={} detail=\"{}\"", kind, r.reason, r.getMessage());
+            return fail(r.status, r.reason, r.getMessage());
+        } catch (DataAccessException e) {
+            metrics.record("WECHAT", kind, "error", start);
+            log.error("event=notify.store_failed channel=WECHAT kind={} error=\"{}\"", kind, e.getMessage());
+            return fail(500, "STORE_FAILED", "could not store the notification; retry");
+        } finally {
+            admission.exit();
+        }
+    }
+
+    /** WeChat's failure body; {@code reason} is vendpay's stable code for what failed. */
+    private static ResponseEntity<Map<String, String>> fail(int status, String reason, String message) {
+        return ResponseEntity.status(status).body(Map.of("code", "FAIL", "message", message, "reason", reason));
+    }
+}

@@ -1,0 +1,158 @@
+package io.vendpay.payment.internal.wechat;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+import com.wechat.pay.java.core.exception.HttpException;
+import com.wechat.pay.java.core.exception.MalformedMessageException;
+import com.wechat.pay.java.core.exception.ServiceException;
+import com.wechat.pay.java.core.exception.ValidationException;
+import com.wechat.pay.java.core.http.DefaultHttpClientBuilder;
+import com.wechat.pay.java.core.http.HttpClient;
+import com.wechat.pay.java.service.payments.nativepay.NativePayService;
+import com.wechat.pay.java.service.payments.nativepay.model.Amount;
+import com.wechat.pay.java.service.payments.nativepay.model.PrepayRequest;
+import com.wechat.pay.java.service.refund.RefundService;
+import com.wechat.pay.java.service.refund.model.AmountReq;
+import com.wechat.pay.java.service.refund.model.CreateRequest;
+import com.wechat.pay.java.service.refund.model.Refund;
+import io.vendpay.payment.ChannelException;
+import io.vendpay.payment.PaymentChannel;
+import io.vendpay.payment.QrCode;
+import io.vendpay.payment.internal.ChannelGateway;
+import io.vendpay.payment.internal.NotifyUrls;
+import io.vendpay.shared.ChinaTime;
+import okhttp3.ConnectionPool;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+import okhttp3.Response;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+
+/**
+ * WeChat Pay v3 through the official SDK (request signing, response verification, models).
+ * The SDK always addresses api.mch.weixin.qq.com; an OkHttp interceptor points it at
+ * {@code api-base-url} instead (the sandbox, or a proxy), leaving the signed path unchanged.
+ * Built once: the SDK's config, verifier and HTTP client are reused for every call.
+ */
+@Component
+@ConditionalOnProperty(prefix = "vendpay.channels.wechat", name = "enabled", havingValue = "true")
+class WechatPayClient implements ChannelGateway {
+
+    private final WechatProperties props;
+    private final NotifyUrls notifyUrls;
+    private final NativePayService nativePay;
+    private final RefundService refunds;
+
+    WechatPayClient(WechatProperties props, WechatMerchant merchant, NotifyUrls notifyUrls) {
+        this.props = props;
+        this.notifyUrls = notifyUrls;
+        HttpClient http = new DefaultHttpClientBuilder()
+                .config(merchant.config())
+                .okHttpClient(okHttp(props))
+                .build();
+        this.nativePay = new NativePayService.Builder().httpClient(http).build();
+        this.refunds = new RefundService.Builder().httpClient(http).build();
+    }
+
+    static OkHttpClient okHttp(WechatProperties props) {
+        HttpUrl base = HttpUrl.get(props.apiBaseUrl());
+        String prefix = base.encodedPath().equals("/") ? "" : base.encodedPath().replaceAll("/$", "");
+        Interceptor redirect = chain -> {
+            HttpUrl url = chain.request().url();
+            HttpUrl target = url.newBuilder().scheme(base.scheme()).host(base.host()).port(base.port())
+                    .encodedPath(prefix + url.encodedPath()).build();
+            Response r = chain.proceed(chain.request().newBuilder().url(target).build());
+            return r;
+        };
+        return new OkHttpClient.Builder()
+                .addInterceptor(redirect)
+                .connectTimeout(props.connectTimeoutMs(), TimeUnit.MILLISECONDS)
+                .readTimeout(props.readTimeoutMs(), TimeUnit.MILLISECONDS)
+                .writeTimeout(props.readTimeoutMs(), TimeUnit.MILLISECONDS)
+                .connectionPool(new ConnectionPool(64, 5, TimeUnit.MINUTES))
+                .build();
+    }
+
+    @Override
+    public PaymentChannel channel() {
+        return PaymentChannel.WECHAT;
+    }
+
+    @Override
+    public QrCode createQrCode(String orderNo, long amountFen, String description, long expiresAt) {
+        var request = new PrepayRequest();
+        request.setAppid(props.appid());
+        request.setMchid(props.mchid());
+        request.setDescription(description.length() > 127 ? description.substring(0, 127) : description);
+        request.setOutTradeNo(orderNo);
+        request.setTimeExpire(ChinaTime.rfc3339(expiresAt));
+        request.setNotifyUrl(notifyUrls.resolve(props.notifyBaseUrl(), WechatProperties.NOTIFY_PATH));
+        var amount = new Amount();
+        amount.setTotal(Math.toIntExact(amountFen));
+        amount.setCurrency("CNY");
+        request.setAmount(amount);
+        return call("native prepay " + orderNo, () -> new QrCode(nativePay.prepay(request).getCodeUrl()));
+    }
+
+    @Override
+    public RefundAnswer refund(String outRefundNo, String orderNo, String channelTxnId, long totalFen, long refundFen,
+                               String reason) {
+        var request = new CreateRequest();
+        if (channelTxnId != null) {
+            request.setTransactionId(channelTxnId);
+        } else {
+            request.setOutTradeNo(orderNo);
+        }
+        request.setOutRefundNo(outRefundNo);
+        request.setReason(reason);
+        request.setNotifyUrl(notifyUrls.resolve(props.notifyBaseUrl(), WechatProperties.REFUND_NOTIFY_PATH));
+        var amount = new AmountReq();
+        amount.setRefund(refundFen);
+        amount.setTotal(totalFen);
+        amount.setCurrency("CNY");
+        request.setAmount(amount);
+        Refund r = call("refund " + outRefundNo, () -> refunds.create(request));
+        return new RefundAnswer(r.getRefundId(), state(r.getStatus()), r.getStatus() == null ? null : r.getStatus().name());
+    }
+
+    static RefundAnswer.State state(com.wechat.pay.java.service.refund.model.Status status) {
+        if (status == null) {
+            return RefundAnswer.State.PROCESSING;
+        }
+        return switch (status) {
+            case SUCCESS -> RefundAnswer.State.SUCCEEDED;
+            case CLOSED -> RefundAnswer.State.CLOSED;
+            case ABNORMAL -> RefundAnswer.State.ABNORMAL;
+            case PROCESSING -> RefundAnswer.State.PROCESSING;
+        };
+    }
+
+    private static <T> T call(String what, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (ServiceException e) {
+            int status = e.getHttpStatusCode();
+            String code = e.getErrorCode();
+            boolean retryable = status >= 500 || status == 429 || "SYSTEM_ERROR".equals(code)
+                    || "FREQUENCY_LIMITED".equals(code) || "SYSTEMERROR".equals(code);
+            throw new ChannelException("WeChat Pay refused " + what + ": HTTP " + status + " " + code + " "
+                    + e.getErrorMessage(), code, retryable, e);
+        } catch (HttpException e) {
+            throw new ChannelException("WeChat Pay unreachable for " + what + ": " + rootMessage(e), "NETWORK", true, e);
+        } catch (ValidationException | MalformedMessageException | IllegalArgumentException e) {
+            // the SDK reports a missing or stale response timestamp as IllegalArgumentException
+            throw new ChannelException("WeChat Pay answer to " + what + " failed verification: " + e.getMessage(),
+                    "BAD_RESPONSE", true, e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t instanceof IOException ? t.toString() : String.valueOf(t.getMessage());
+    }
+}

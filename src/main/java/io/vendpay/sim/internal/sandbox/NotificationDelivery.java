@@ -1,0 +1,85 @@
+package io.vendpay.sim.internal.sandbox;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import io.vendpay.shared.BoundedWorkers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers notifications the way WeChat does: POST to the notify URL, success only for HTTP
+ * 200/204 within 5 s, otherwise again after 15 s, 15 s, 30 s, 3 m, 10 m, 20 m, 30 m, 30 m, 30 m,
+ * 60 m, 3 h, 3 h, 3 h, 6 h, 6 h (the v3 schedule, 24 h 4 m in all), each interval multiplied by the
+ * time scale. Each attempt is signed anew, so its timestamp is fresh, as WeChat's are.
+ */
+final class NotificationDelivery {
+
+    static final long[] WECHAT_RETRY_SECONDS = {15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600};
+    private static final Logger log = LoggerFactory.getLogger(NotificationDelivery.class);
+
+    private final HttpClient http;
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(BoundedWorkers.daemonThreads("sandbox-notify"));
+    private final double timeScale;
+    final AtomicLong attempts = new AtomicLong();
+    final AtomicLong failures = new AtomicLong();
+
+    NotificationDelivery(double timeScale) {
+        this.timeScale = timeScale;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+                .executor(Executors.newFixedThreadPool(4, BoundedWorkers.daemonThreads("sandbox-http"))).build();
+    }
+
+    /** A notification: where to, and how to make a freshly signed request body + headers. */
+    record Outgoing(String url, Supplier<Signed> sign) {
+    }
+
+    record Signed(Map<String, String> headers, String body) {
+    }
+
+    void deliver(Outgoing n, long delayMillis) {
+        timer.schedule(() -> attempt(n, 0), scaled(delayMillis), TimeUnit.MILLISECONDS);
+    }
+
+    private void attempt(Outgoing n, int retry) {
+        Signed s = n.sign().get();
+        var request = HttpRequest.newBuilder(URI.create(n.url())).timeout(Duration.ofSeconds(5))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(s.body()));
+        s.headers().forEach(request::header);
+        attempts.incrementAndGet();
+        http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+            boolean ok = error == null && (response.statusCode() == 200 || response.statusCode() == 204);
+            if (ok) {
+                return;
+            }
+            failures.incrementAndGet();
+            if (retry >= WECHAT_RETRY_SECONDS.length) {
+                log.warn("event=sandbox.notify_gave_up url={} attempts={}", n.url(), retry + 1);
+                return;
+            }
+            long wait = scaled(WECHAT_RETRY_SECONDS[retry] * 1000);
+            log.debug("event=sandbox.notify_retry url={} status={} retry_in_ms={}", n.url(),
+                    error != null ? error.toString() : response.statusCode(), wait);
+            timer.schedule(() -> attempt(n, retry + 1), wait, TimeUnit.MILLISECONDS);
+        });
+    }
+
+    long scaled(long millis) {
+        return Math.max(0, Math.round(millis * timeScale));
+    }
+
+    void close() {
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,23 @@
+package io.vendpay.sim.internal.sandbox;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param enabled    set by the embedded default: on unless real channel endpoints are configured
+ * @param port       the sandbox's own HTTP port (chosen free at start when 0)
+ * @param timeScale  multiplies WeChat's retry schedule (15 s, 15 s, 30 s, 3 m, ...); 0.01 makes 15 s into 150 ms
+ * @param refundDelay how long the sandbox takes to complete a refund before notifying (before scaling)
+ * @param retention  paid/closed trades older than this are forgotten, to keep memory flat in long runs
+ */
+@ConfigurationProperties("vendpay.sandbox")
+record SandboxProperties(
+        @DefaultValue("false") boolean enabled,
+        @DefaultValue("0") int port,
+        @DefaultValue("1.0") double timeScale,
+        @DefaultValue("3s") Duration refundDelay,
+        @DefaultValue("2h") Duration retention,
+        @DefaultValue("8") int threads) {
+}
