@@ -48,7 +48,8 @@ class EmbeddedDefaults implements EnvironmentPostProcessor, Ordered {
             throw new UncheckedIOException("Cannot create the data directory " + dataDir
                     + "; set vendpay.data-dir to a writable directory", e);
         }
-        defaults.put("vendpay.data-dir", dataDir.toString());
+        // Pinned above every other source: a placeholder such as ${random.uuid} must resolve once.
+        env.getPropertySources().addFirst(new MapPropertySource(SOURCE + "DataDir", Map.of("vendpay.data-dir", dataDir.toString())));
 
         if (!env.containsProperty("spring.datasource.url")) {
             defaults.put("spring.datasource.url", "jdbc:h2:file:" + dataDir.resolve("vendpay")

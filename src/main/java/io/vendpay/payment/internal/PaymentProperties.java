@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param workers            threads that process stored notifications (off the HTTP answer path)
  * @param queueCapacity      notifications waiting for a worker; beyond it they wait in the table for the sweeper
  * @param sweepAfter         a stored notification still unprocessed after this is picked up by the sweeper
- * @param notifyConcurrency  notification requests verified and stored at once; more are answered 503 at once
+ * @param notifyConcurrency  notification requests verified and stored at once; more wait up to {@code notifyMaxWait},
+ *                           then are answered 503
  *                           (the channel retries) rather than queueing for a database connection
  * @param refundRetryMax     the longest pause between two attempts of a refund that failed transiently
  */
@@ -19,5 +20,6 @@ public record PaymentProperties(
         @DefaultValue("2000") int queueCapacity,
         @DefaultValue("5s") Duration sweepAfter,
         @DefaultValue("32") int notifyConcurrency,
+        @DefaultValue("1s") Duration notifyMaxWait,
         @DefaultValue("5m") Duration refundRetryMax) {
 }

@@ -45,7 +45,7 @@ class WechatNotifyController {
         this.journal = journal;
         this.processor = processor;
         this.metrics = metrics;
-        this.admission = new LoadShedder("wechat_notify", props.notifyConcurrency(), 200, meters);
+        this.admission = new LoadShedder("wechat_notify", props.notifyConcurrency(), props.notifyMaxWait().toMillis(), meters);
     }
 
     @PostMapping(WechatProperties.NOTIFY_PATH)

@@ -1,0 +1,7 @@
+package io.vendpay;
+
+import io.vendpay.testing.OnMariaDb;
+
+@OnMariaDb
+class HappyPathOnMariaDbTest extends HappyPath {
+}

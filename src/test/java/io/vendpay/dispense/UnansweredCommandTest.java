@@ -1,0 +1,59 @@
+package io.vendpay.dispense;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.vendpay.testing.OnMariaDb;
+import io.vendpay.testing.PlatformTest;
+import io.vendpay.testing.TestMachine;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Contract section 5 with the test context's timers (resend after 1 s, unknown after 3 s): an
+ * unanswered command is re-sent under the same id, the order goes DISPENSE_UNKNOWN, and a late
+ * result still settles it.
+ */
+@OnMariaDb
+class UnansweredCommandTest extends PlatformTest {
+
+    @Test
+    void aResultAfterDispenseUnknownStillSettlesTheOrder() {
+        try (var machine = TestMachine.provision(platform, 5)) {
+            JsonNode order = machine.newOrder();
+            String orderNo = order.path("orderNo").asString();
+            platform.pay(order);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("DISPENSE_UNKNOWN"));
+            List<JsonNode> sent = new ArrayList<>(machine.drainCommands());
+            assertThat(sent.size()).as("re-sent while unanswered").isGreaterThanOrEqualTo(2);
+            assertThat(sent).extracting(c -> c.path("cmdId").asString()).containsOnly(sent.get(0).path("cmdId").asString());
+
+            machine.answer(sent.get(0), true, null);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("DISPENSED"));
+            assertThat(platform.order(orderNo).path("timeline").findValuesAsString("type"))
+                    .containsExactly("CREATED", "PAY", "COMMAND_SENT", "NO_ANSWER", "DISPENSE_OK");
+            assertThat(platform.count("SELECT COUNT(*) FROM refund WHERE order_no = ?", orderNo)).isZero();
+        }
+    }
+
+    @Test
+    void aFailureReportedAfterDispenseUnknownIsRefunded() {
+        try (var machine = TestMachine.provision(platform, 5)) {
+            JsonNode order = machine.newOrder();
+            String orderNo = order.path("orderNo").asString();
+            platform.pay(order);
+            await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("DISPENSE_UNKNOWN"));
+
+            machine.answer(machine.nextCommand(5), false, "POWER_LOSS");
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> platform.status(orderNo).equals("REFUNDED"));
+            assertThat(platform.sandbox.refundRequests()).containsEntry("R" + orderNo, 1);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.vendpay.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import io.vendpay.testing.OnMariaDb;
+import io.vendpay.testing.PlatformTest;
+import io.vendpay.testing.TestMachine;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** The embedded broker: machines log in with their own secret and reach only their own topics. */
+@OnMariaDb
+class BrokerAccessTest extends PlatformTest {
+
+    @Test
+    void aWrongPasswordCannotConnect() {
+        try (var machine = TestMachine.provision(platform, 1)) {
+            assertThatThrownBy(() -> connect(machine.deviceId, machine.deviceId, "d3Jvbmc=")).isInstanceOf(MqttException.class);
+            assertThatThrownBy(() -> connect("impostor", machine.deviceId, machine.secret)).isInstanceOf(MqttException.class);
+        }
+    }
+
+    @Test
+    void aMachineCannotReadAnotherMachinesCommands() throws Exception {
+        try (var victim = TestMachine.provision(platform, 5); var thief = TestMachine.provision(platform, 1)) {
+            MqttClient spy = connect(thief.deviceId, thief.deviceId, thief.secret);
+            var token = spy.subscribeWithResponse("vend/" + victim.deviceId + "/cmd", 1, (t, m) -> {
+                throw new AssertionError("received another machine's command");
+            });
+            assertThat(token.getGrantedQos()[0]).isEqualTo(0x80);
+            var order = victim.newOrder();
+            platform.pay(order);
+            assertThat(victim.nextCommand(10)).isNotNull();
+            spy.disconnect();
+        }
+    }
+
+    @Test
+    void aMachineCannotForgeAnotherMachinesResult() throws Exception {
+        try (var victim = TestMachine.provision(platform, 5); var forger = TestMachine.provision(platform, 1)) {
+            JsonNode order = victim.newOrder();
+            String orderNo = order.path("orderNo").asString();
+            platform.pay(order);
+            JsonNode command = victim.nextCommand(10);
+
+            String forged = "{\"type\":\"DISPENSE_RESULT\",\"cmdId\":\"" + command.path("cmdId").asString()
+                    + "\",\"orderNo\":\"" + orderNo + "\",\"ok\":false,\"reason\":\"FORGED\"}";
+            forger.publish(forged);                                  // on its own topic: the platform checks the command's machine
+            MqttClient c = connect(forger.deviceId, forger.deviceId, forger.secret);
+            var fake = new MqttMessage(forged.getBytes(StandardCharsets.UTF_8));
+            fake.setQos(1);
+            try {
+                c.publish("vend/" + victim.deviceId + "/evt", fake);   // on the victim's topic: the broker refuses it
+            } catch (MqttException refusedOrDisconnected) {
+                // the broker may drop the publish or the connection; either way it must not arrive
+            }
+            Thread.sleep(1_000);
+            assertThat(platform.status(orderNo)).isIn("PAID", "DISPENSING", "DISPENSE_UNKNOWN");
+            assertThat(platform.count("SELECT COUNT(*) FROM dispense_command WHERE order_no = ? AND result_at IS NULL", orderNo)).isEqualTo(1);
+            assertThat(platform.count("SELECT COUNT(*) FROM refund WHERE order_no = ?", orderNo)).isZero();
+
+            victim.answer(command, true, null);
+            await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("DISPENSED"));
+        }
+    }
+
+    private MqttClient connect(String clientId, String user, String password) throws MqttException {
+        var c = new MqttClient(platform.mqttUrl(), clientId, new MemoryPersistence());
+        c.setTimeToWait(3_000);   // a refused QoS 1 publish gets no PUBACK: do not wait for it forever
+        var o = new MqttConnectOptions();
+        o.setUserName(user);
+        o.setPassword(password.toCharArray());
+        o.setCleanSession(true);
+        o.setConnectionTimeout(5);
+        c.connect(o);
+        return c;
+    }
+}

@@ -1,0 +1,13 @@
+package io.vendpay.testing;
+
+import tools.jackson.databind.JsonNode;
+
+public final class Json {
+
+    private Json() {
+    }
+
+    public static JsonNode read(String text) {
+        return TestMachine.JSON.readTree(text);
+    }
+}

@@ -1,0 +1,20 @@
+package io.vendpay.testing;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ContextConfiguration;
+
+/** A whole vendpay on the embedded default store (H2 in MySQL mode), real HTTP, an embedded MQTT broker. */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        TestProperties.DATA_DIR, TestProperties.SIM_OFF, TestProperties.SANDBOX_FAST, TestProperties.REFUND_FAST,
+        TestProperties.RESEND, TestProperties.UNKNOWN, TestProperties.SWEEP, TestProperties.BROKER,
+        TestProperties.CLIENT_ID})
+@ContextConfiguration(initializers = TestStores.H2.class)
+public @interface OnH2 {
+}

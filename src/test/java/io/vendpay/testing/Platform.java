@@ -1,0 +1,94 @@
+package io.vendpay.testing;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.vendpay.sim.PaymentSandbox;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The running platform as a test sees it from outside: its base URL, the operator API, the
+ * MQTT URL, the payment sandbox, and SQL for checking invariants in the store itself.
+ */
+public final class Platform {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final int port;
+    private final String adminToken;
+    private final String mqttUrl;
+    public final PaymentSandbox sandbox;
+    public final JdbcClient sql;
+
+    public Platform(int port, String adminToken, String mqttUrl, PaymentSandbox sandbox, JdbcClient sql) {
+        this.port = port;
+        this.adminToken = adminToken;
+        this.mqttUrl = mqttUrl;
+        this.sandbox = sandbox;
+        this.sql = sql;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public String mqttUrl() {
+        return mqttUrl;
+    }
+
+    public HttpResponse<String> admin(String method, String path, String body) {
+        var b = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(15))
+                .header("Authorization", "Bearer " + adminToken);
+        if (body == null) {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        }
+        return send(b.build());
+    }
+
+    public HttpResponse<String> post(String path, Map<String, String> headers, byte[] body) {
+        var b = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(15))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(b::header);
+        if (!headers.containsKey("Content-Type")) {
+            b.header("Content-Type", "application/json");
+        }
+        return send(b.build());
+    }
+
+    public JsonNode order(String orderNo) {
+        var r = admin("GET", "/api/v1/admin/orders/" + orderNo, null);
+        if (r.statusCode() != 200) {
+            throw new AssertionError("GET order " + orderNo + ": " + r.statusCode() + " " + r.body());
+        }
+        return TestMachine.JSON.readTree(r.body());
+    }
+
+    public String status(String orderNo) {
+        return sql.sql("SELECT status FROM orders WHERE order_no = ?").param(orderNo).query(String.class).single();
+    }
+
+    public long count(String sqlText, Object... args) {
+        return sql.sql(sqlText).params(List.of(args)).query(Long.class).single();
+    }
+
+    /** Pays the order's QR code in the sandbox with its own amount, with the notification sent. */
+    public String pay(JsonNode order) {
+        return sandbox.pay(order.path("qrCode").asString(), null, true);
+    }
+
+    private static HttpResponse<String> send(HttpRequest r) {
+        try {
+            return HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.vendpay.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+import io.vendpay.sim.SandboxCredentials;
+
+/**
+ * Builds WeChat Pay v3 notifications the way WeChat does (signed with the platform key,
+ * resource sealed with AES-256-GCM under the APIv3 key), and lets a test break any one part:
+ * the key that signs, the serial, the timestamp, the key that encrypts, the merchant inside.
+ */
+public final class WechatNotifications {
+
+    public final SandboxCredentials merchant;
+
+    public WechatNotifications(String dataDir) {
+        this.merchant = SandboxCredentials.loadOrCreate(Path.of(dataDir));
+    }
+
+    public record Forged(Map<String, String> headers, byte[] body) {
+    }
+
+    /** A payment notification as WeChat would send it now. */
+    public Forged payment(String outTradeNo, String transactionId, long amountFen) {
+        return payment(outTradeNo, transactionId, amountFen, merchant.mchid(), merchant.apiV3Key(),
+                merchant.platformPrivateKey(), merchant.platformPublicKeyId(), System.currentTimeMillis() / 1000);
+    }
+
+    public Forged payment(String outTradeNo, String transactionId, long amountFen, String mchid, String apiV3Key,
+                          PrivateKey signingKey, String serial, long timestampSeconds) {
+        String resource = "{\"mchid\":\"" + mchid + "\",\"appid\":\"" + merchant.appid() + "\",\"out_trade_no\":\"" + outTradeNo
+                + "\",\"transaction_id\":\"" + transactionId + "\",\"trade_type\":\"NATIVE\",\"trade_state\":\"SUCCESS\","
+                + "\"trade_state_desc\":\"ok\",\"bank_type\":\"OTHERS\",\"attach\":\"\",\"success_time\":\"2026-11-27T10:00:00+08:00\","
+                + "\"payer\":{\"openid\":\"oTest\"},\"amount\":{\"total\":" + amountFen + ",\"payer_total\":" + amountFen
+                + ",\"currency\":\"CNY\",\"payer_currency\":\"CNY\"}}";
+        String nonce = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String body = "{\"id\":\"" + UUID.randomUUID() + "\",\"create_time\":\"2026-11-27T10:00:00+08:00\","
+                + "\"resource_type\":\"encrypt-resource\",\"event_type\":\"TRANSACTION.SUCCESS\",\"summary\":\"ok\","
+                + "\"resource\":{\"original_type\":\"transaction\",\"algorithm\":\"AEAD_AES_256_GCM\",\"ciphertext\":\""
+                + seal(resource, "transaction", nonce, apiV3Key) + "\",\"associated_data\":\"transaction\",\"nonce\":\"" + nonce + "\"}}";
+        return signed(body, signingKey, serial, timestampSeconds);
+    }
+
+    public Forged signed(String body, PrivateKey key, String serial, long timestampSeconds) {
+        String ts = Long.toString(timestampSeconds);
+        String nonce = UUID.randomUUID().toString().replace("-", "");
+        var h = new LinkedHashMap<String, String>();
+        h.put("Content-Type", "application/json");
+        h.put("Wechatpay-Serial", serial);
+        h.put("Wechatpay-Timestamp", ts);
+        h.put("Wechatpay-Nonce", nonce);
+        h.put("Wechatpay-Signature", sign(ts + "\n" + nonce + "\n" + body + "\n", key));
+        h.put("Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048");
+        return new Forged(h, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static PrivateKey attackerKey() {
+        try {
+            var g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            return g.generateKeyPair().getPrivate();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String sign(String message, PrivateKey key) {
+        try {
+            Signature s = Signature.getInstance("SHA256withRSA");
+            s.initSign(key);
+            s.update(message.getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder().encodeToString(s.sign());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String seal(String plaintext, String aad, String nonce, String key) {
+        try {
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "AES"),
+                    new GCMParameterSpec(128, nonce.getBytes(StandardCharsets.UTF_8)));
+            c.updateAAD(aad.getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder().encodeToString(c.doFinal(plaintext.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
