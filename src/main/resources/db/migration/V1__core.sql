@@ -61,6 +61,7 @@ CREATE TABLE orders (
 );
 CREATE INDEX ix_orders_created ON orders (created_at);
 CREATE INDEX ix_orders_status ON orders (status, created_at);
+CREATE INDEX ix_orders_expiry ON orders (status, expires_at);
 CREATE INDEX ix_orders_device ON orders (device_id, created_at);
 
 -- The story of each order: one row per transition, appended in the transaction that made it.

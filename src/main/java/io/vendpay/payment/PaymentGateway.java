@@ -26,6 +26,22 @@ public class PaymentGateway {
         return gateway(channel).createQrCode(orderNo, amountFen, description, expiresAt);
     }
 
+    /** What became of a close request. */
+    public enum CloseOutcome { CLOSED, ALREADY_PAID }
+
+    /** Closes the channel order of an expired unpaid order, so the customer can no longer pay it. */
+    public CloseOutcome close(PaymentChannel channel, String orderNo) {
+        try {
+            gateway(channel).close(orderNo);
+            return CloseOutcome.CLOSED;
+        } catch (ChannelException e) {
+            if ("ORDERPAID".equals(e.channelCode()) || "TRADE_SUCCESS".equals(e.channelCode())) {
+                return CloseOutcome.ALREADY_PAID;
+            }
+            throw e;
+        }
+    }
+
     private ChannelGateway gateway(PaymentChannel channel) {
         ChannelGateway g = channels.get(channel);
         if (g == null) {

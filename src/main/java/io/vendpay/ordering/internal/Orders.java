@@ -108,6 +108,12 @@ class Orders {
         return true;
     }
 
+    /** Unpaid orders past their expiry, oldest first, through the (status, expires_at) index. */
+    List<Order> expiredUnpaid(long now, int limit) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM orders WHERE status = 'CREATED' AND expires_at <= ? ORDER BY expires_at LIMIT ?")
+                .params(now, limit).query(Orders::map).list();
+    }
+
     List<Order> list(OrderStatus status, String deviceId, int limit) {
         var sql = new StringBuilder("SELECT " + COLUMNS + " FROM orders WHERE 1 = 1");
         List<Object> args = new ArrayList<>();

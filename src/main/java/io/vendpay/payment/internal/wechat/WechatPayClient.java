@@ -11,6 +11,7 @@ import com.wechat.pay.java.core.http.DefaultHttpClientBuilder;
 import com.wechat.pay.java.core.http.HttpClient;
 import com.wechat.pay.java.service.payments.nativepay.NativePayService;
 import com.wechat.pay.java.service.payments.nativepay.model.Amount;
+import com.wechat.pay.java.service.payments.nativepay.model.CloseOrderRequest;
 import com.wechat.pay.java.service.payments.nativepay.model.PrepayRequest;
 import com.wechat.pay.java.service.refund.RefundService;
 import com.wechat.pay.java.service.refund.model.AmountReq;
@@ -94,6 +95,17 @@ class WechatPayClient implements ChannelGateway {
         amount.setCurrency("CNY");
         request.setAmount(amount);
         return call("native prepay " + orderNo, () -> new QrCode(nativePay.prepay(request).getCodeUrl()));
+    }
+
+    @Override
+    public void close(String orderNo) {
+        var request = new CloseOrderRequest();
+        request.setMchid(props.mchid());
+        request.setOutTradeNo(orderNo);
+        call("close " + orderNo, () -> {
+            nativePay.closeOrder(request);
+            return null;
+        });
     }
 
     @Override

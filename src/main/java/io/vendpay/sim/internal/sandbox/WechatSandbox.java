@@ -47,6 +47,7 @@ class WechatSandbox implements PaymentSandbox, SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(WechatSandbox.class);
     private static final String CODE_URL_PREFIX = "weixin://wxpay/bizpayurl?pr=";
+    private static final String TRADES = "/v3/pay/transactions/out-trade-no/";
 
     private final SandboxProperties props;
     private final JsonMapper json;
@@ -178,6 +179,8 @@ class WechatSandbox implements PaymentSandbox, SmartLifecycle {
             }
             if (method.equals("POST") && path.equals("/v3/pay/transactions/native")) {
                 nativePrepay(x, json.readTree(body));
+            } else if (method.equals("POST") && path.startsWith(TRADES) && path.endsWith("/close")) {
+                close(x, path.substring(TRADES.length(), path.length() - "/close".length()));
             } else if (method.equals("POST") && path.equals("/v3/refund/domestic/refunds")) {
                 refund(x, json.readTree(body));
             } else {
@@ -220,6 +223,22 @@ class WechatSandbox implements PaymentSandbox, SmartLifecycle {
             return;
         }
         signed(x, 200, Map.of("code_url", t.codeUrl));
+    }
+
+    private void close(HttpServletResponse x, String outTradeNo) throws IOException {
+        Trade t = trades.get(outTradeNo);
+        if (t != null) {
+            synchronized (t) {
+                if ("SUCCESS".equals(t.state)) {
+                    error(x, 400, "ORDERPAID", "order " + outTradeNo + " is paid");
+                    return;
+                }
+                t.state = "CLOSED";
+                t.touchedAt = System.currentTimeMillis();
+            }
+        }
+        x.setStatus(204);
+        crypto.signedHeaders("").forEach(x::setHeader);
     }
 
     private void refund(HttpServletResponse x, JsonNode r) throws IOException {
