@@ -53,6 +53,8 @@ CREATE TABLE orders (
     paid_amount_fen  BIGINT       NULL,
     created_at       BIGINT       NOT NULL,
     expires_at       BIGINT       NOT NULL,
+    due_at           BIGINT       NULL,
+    queries          INT          NOT NULL DEFAULT 0,
     paid_at          BIGINT       NULL,
     settled_at       BIGINT       NULL,
     updated_at       BIGINT       NOT NULL,
@@ -61,7 +63,8 @@ CREATE TABLE orders (
 );
 CREATE INDEX ix_orders_created ON orders (created_at);
 CREATE INDEX ix_orders_status ON orders (status, created_at);
-CREATE INDEX ix_orders_expiry ON orders (status, expires_at);
+-- The unpaid-order timer: when to query the channel next, or to expire (see UnpaidOrderTimer).
+CREATE INDEX ix_orders_due ON orders (status, due_at);
 CREATE INDEX ix_orders_device ON orders (device_id, created_at);
 
 -- The story of each order: one row per transition, appended in the transaction that made it.
@@ -90,6 +93,7 @@ CREATE TABLE payment_notification (
     notify_id        VARCHAR(128) NULL,
     amount_fen       BIGINT       NULL,
     trade_state      VARCHAR(32)  NULL,
+    source           VARCHAR(8)   NOT NULL,
     payload          TEXT         NOT NULL,
     received_at      BIGINT       NOT NULL,
     processed_at     BIGINT       NULL,

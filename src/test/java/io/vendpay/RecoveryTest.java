@@ -35,7 +35,8 @@ class RecoveryTest extends PlatformTest {
             String orderNo = order.path("orderNo").asString();
             // what the notify endpoint stores before answering 200, with the process gone before its worker ran
             journal.store(new ChannelNotification(PaymentChannel.WECHAT, "4200000000000000000000000201", "TRANSACTION.SUCCESS",
-                    orderNo, null, "EV-1", 350L, "SUCCESS", "{}", System.currentTimeMillis()), System.currentTimeMillis());
+                    orderNo, null, "EV-1", 350L, "SUCCESS", "{}", System.currentTimeMillis(), ChannelNotification.NOTIFY),
+                    System.currentTimeMillis());
 
             JsonNode command = machine.nextCommand(15);
             assertThat(command).as("the sweeper processed the stored notification").isNotNull();

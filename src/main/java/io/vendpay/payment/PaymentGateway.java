@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 import io.vendpay.payment.internal.ChannelGateway;
+import io.vendpay.payment.internal.ChannelNotification;
+import io.vendpay.payment.internal.NotificationJournal;
+import io.vendpay.payment.internal.NotificationProcessor;
 import org.springframework.stereotype.Service;
 
 /** Outbound calls to the payment channels. */
@@ -12,9 +15,37 @@ import org.springframework.stereotype.Service;
 public class PaymentGateway {
 
     private final Map<PaymentChannel, ChannelGateway> channels = new EnumMap<>(PaymentChannel.class);
+    private final NotificationJournal journal;
+    private final NotificationProcessor processor;
 
-    PaymentGateway(List<ChannelGateway> gateways) {
+    PaymentGateway(List<ChannelGateway> gateways, NotificationJournal journal, NotificationProcessor processor) {
         gateways.forEach(g -> channels.put(g.channel(), g));
+        this.journal = journal;
+        this.processor = processor;
+    }
+
+    /** What a payment check found. */
+    public enum PaymentCheck { PAID, NOT_PAID, CLOSED, UNKNOWN_AT_CHANNEL }
+
+    /**
+     * Asks the channel whether {@code orderNo} was paid: for a notification that may be lost. A
+     * payment found this way is stored and processed exactly like a notification, under the same
+     * dedup key, so the notification arriving later (or having arrived meanwhile) is a no-op.
+     */
+    public PaymentCheck check(PaymentChannel channel, String orderNo) {
+        ChannelGateway.PaymentStatus s = gateway(channel).query(orderNo);
+        if (s.paid()) {
+            long now = System.currentTimeMillis();
+            var found = new ChannelNotification(channel, s.transactionId(), ChannelNotification.PAYMENT_SUCCESS, orderNo, null,
+                    null, s.amountFen(), "SUCCESS", s.payload() == null ? "{}" : s.payload(),
+                    s.paidAt() == null ? now : s.paidAt(), ChannelNotification.QUERY);
+            journal.store(found, now).ifPresent(processor::submit);
+            return PaymentCheck.PAID;
+        }
+        if ("UNKNOWN".equals(s.channelState())) {
+            return PaymentCheck.UNKNOWN_AT_CHANNEL;
+        }
+        return s.closed() ? PaymentCheck.CLOSED : PaymentCheck.NOT_PAID;
     }
 
     public boolean enabled(PaymentChannel channel) {

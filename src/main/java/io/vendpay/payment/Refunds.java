@@ -25,6 +25,21 @@ public class Refunds {
         this.worker = worker;
     }
 
+    /** The order's refund, if it has one. */
+    public java.util.Optional<RefundView> ofOrder(String orderNo) {
+        return ledger.ofOrder(orderNo).map(Refunds::view);
+    }
+
+    /** Newest first; {@code status} null for all. */
+    public java.util.List<RefundView> list(String status, int limit) {
+        return ledger.list(status, limit).stream().map(Refunds::view).toList();
+    }
+
+    private static RefundView view(RefundLedger.RefundRow r) {
+        return new RefundView(r.outRefundNo(), r.orderNo(), r.channel().name(), r.status(), r.refundFen(), r.reason(),
+                r.attempts(), r.lastError(), r.channelRefundId(), r.createdAt(), r.settledAt());
+    }
+
     /** Records the refund; {@code false} when the order already has one (nothing changes). */
     public boolean request(RefundRequest request) {
         long now = System.currentTimeMillis();

@@ -5,15 +5,16 @@ import java.util.Optional;
 
 /**
  * The payment sandbox as the simulated world (and tests) drive it: a customer paying a QR code,
- * and the signed notifications WeChat would send. Only present on the embedded default.
+ * the signed notifications a channel would send, and faults a real channel shows now and then.
+ * Only present on the embedded default.
  */
 public interface PaymentSandbox {
 
-    /** Base URL of the sandbox's HTTP server (WeChat's API paths and the customer controls). */
+    /** Base URL of the sandbox's HTTP server (WeChat's API paths, Alipay's gateway, the customer controls). */
     String baseUrl();
 
     /**
-     * The customer scans {@code qrCode} and pays.
+     * The customer scans {@code qrCode} (WeChat or Alipay) and pays.
      *
      * @param amountFen what the customer pays; {@code null} for the order's amount
      * @param notify    whether the channel notifies the merchant (false: a notification lost for good)
@@ -21,13 +22,42 @@ public interface PaymentSandbox {
      */
     String pay(String qrCode, Long amountFen, boolean notify);
 
-    /** The payment notification for a paid order, signed and encrypted now, exactly as it would be sent. */
+    /** The payment notification for a paid WeChat order, signed and encrypted now, exactly as it would be sent. */
     Optional<SignedRequest> paymentNotification(String outTradeNo);
 
-    /** Refund requests the sandbox received, by out_refund_no (each counted once per call). */
+    /** How many times each out_refund_no was requested, per channel's refund API. */
     Map<String, Integer> refundRequests();
+
+    /** Misbehaviour to inject into the next calls. */
+    Faults faults();
+
+    /** WeChat: issue a new platform certificate and sign with it from now on (certificate rotation). */
+    String rotateWechatCertificate();
+
+    /** WeChat: which key signs answers and notifications. */
+    void wechatSigning(WechatSigning signing);
+
+    enum WechatSigning { PUBLIC_KEY, CERTIFICATE }
 
     /** An HTTP request as the channel would send it. */
     record SignedRequest(String path, Map<String, String> headers, byte[] body) {
+    }
+
+    /** Counters of faults still to inject; each injected fault decrements its counter. */
+    interface Faults {
+        /** The next {@code n} refund requests answer HTTP 500 (a transient channel failure). */
+        void failRefundRequests(int n);
+
+        /** The next {@code n} close requests answer HTTP 500 (the merchant then closes on its own side only). */
+        void failCloseRequests(int n);
+
+        /** The next {@code n} refunds end ABNORMAL instead of SUCCESS. */
+        void abnormalRefunds(int n);
+
+        /** The next {@code n} refund notifications are never sent (only a query tells the outcome). */
+        void dropRefundNotifications(int n);
+
+        /** The next {@code n} payment notifications are answered late: delivered only after this many ms. */
+        void delayPaymentNotifications(int n, long millis);
     }
 }

@@ -12,44 +12,62 @@ import io.vendpay.testing.TestMachine;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** An unpaid order expires: closed at the channel, CLOSED here, its unit free for the next customer. */
+/** Contract section 3, CREATED --expired--> CLOSED, and the payments that race with it. */
 @OnMariaDb
 class OrderExpiryTest extends PlatformTest {
 
     @Test
-    void anExpiredUnpaidOrderIsClosedAndReleasesItsUnit() {
+    void anExpiredUnpaidOrderIsClosedAtTheChannelAndReleasesItsUnit() {
         try (var machine = TestMachine.provision(platform, 1)) {
             JsonNode order = machine.newOrder();
             String orderNo = order.path("orderNo").asString();
             assertThat(machine.order("next-customer", "A1").statusCode()).isEqualTo(409);
 
-            expireNow(orderNo);
+            platform.expireNow(orderNo);
 
             await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("CLOSED"));
             assertThat(platform.count("SELECT held FROM slot WHERE device_id = ?", machine.deviceId)).isZero();
             assertThat(platform.order(orderNo).path("timeline").findValuesAsString("type")).containsExactly("CREATED", "EXPIRE");
-            assertThatThrownBy(() -> platform.pay(order)).hasMessageContaining("CLOSED");
+            assertThatThrownBy(() -> platform.pay(order)).as("closed at the channel").hasMessageContaining("CLOSED");
             assertThat(machine.order("next-customer-2", "A1").statusCode()).isEqualTo(201);
         }
     }
 
     @Test
-    void anOrderPaidAtTheChannelIsNotClosed() {
+    void anOrderPaidAtTheChannelIsNotClosedButDispensed() {
         try (var machine = TestMachine.provision(platform, 5)) {
             JsonNode order = machine.newOrder();
             String orderNo = order.path("orderNo").asString();
-            platform.sandbox.pay(order.path("qrCode").asString(), null, false);   // paid, notification not (yet) sent
+            platform.sandbox.pay(order.path("qrCode").asString(), null, false);   // paid; the notification is lost
 
-            expireNow(orderNo);
+            platform.expireNow(orderNo);
 
-            await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
-            assertThat(platform.status(orderNo)).isEqualTo("CREATED");
-            assertThat(platform.count("SELECT held FROM slot WHERE device_id = ?", machine.deviceId)).isEqualTo(1);
+            JsonNode command = machine.nextCommand(10);
+            assertThat(command).as("the payment found when closing was applied").isNotNull();
+            machine.answer(command, true, null);
+            await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("DISPENSED"));
+            assertThat(platform.count("SELECT COUNT(*) FROM order_event WHERE order_no = ? AND type = 'EXPIRE'", orderNo)).isZero();
+            assertThat(platform.count("SELECT COUNT(*) FROM refund WHERE order_no = ?", orderNo)).isZero();
         }
     }
 
-    private void expireNow(String orderNo) {
-        platform.sql.sql("UPDATE orders SET expires_at = ? WHERE order_no = ?")
-                .params(System.currentTimeMillis() - 1, orderNo).update();
+    @Test
+    void aPaymentForAnOrderThatExpiredIsRefundedNeverDispensed() {
+        try (var machine = TestMachine.provision(platform, 5)) {
+            JsonNode order = machine.newOrder();
+            String orderNo = order.path("orderNo").asString();
+            platform.sandbox.faults().failCloseRequests(1);      // the channel cannot be reached at expiry
+            platform.expireNow(orderNo);
+            await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("CLOSED"));
+
+            platform.pay(order);                                   // the customer paid at the last second anyway
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> platform.status(orderNo).equals("REFUNDED"));
+            assertThat(platform.order(orderNo).path("timeline").findValuesAsString("type"))
+                    .containsExactly("CREATED", "EXPIRE", "LATE_PAYMENT", "REFUND_DONE");
+            assertThat(platform.count("SELECT COUNT(*) FROM dispense_command WHERE order_no = ?", orderNo)).isZero();
+            assertThat(platform.sandbox.refundRequests()).containsEntry("R" + orderNo, 1);
+            assertThat(machine.nextCommand(1)).isNull();
+        }
     }
 }

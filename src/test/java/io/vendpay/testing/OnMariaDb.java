@@ -14,7 +14,7 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         TestProperties.DATA_DIR, TestProperties.SIM_OFF, TestProperties.SANDBOX_FAST, TestProperties.REFUND_FAST,
         TestProperties.RESEND, TestProperties.UNKNOWN, TestProperties.SWEEP, TestProperties.BROKER,
-        TestProperties.CLIENT_ID})
+        TestProperties.CLIENT_ID, TestProperties.QUERY_AFTER, TestProperties.REFUND_QUERY_AFTER})
 @ContextConfiguration(initializers = TestStores.MariaDb.class)
 public @interface OnMariaDb {
 }

@@ -12,6 +12,8 @@ final class TestProperties {
     static final String SWEEP = "vendpay.payment.sweep-after=1s";
     static final String BROKER = "vendpay.mqtt.embedded-broker=true";
     static final String CLIENT_ID = "vendpay.mqtt.client-id=vendpay-test-${random.uuid}";
+    static final String QUERY_AFTER = "vendpay.payment.query-after=2s";
+    static final String REFUND_QUERY_AFTER = "vendpay.payment.refund-query-after=1s";
 
     private TestProperties() {
     }

@@ -53,6 +53,22 @@ public final class WechatNotifications {
         return signed(body, signingKey, serial, timestampSeconds);
     }
 
+    /** A REFUND.SUCCESS notification for {@code outRefundNo}. */
+    public Forged refund(String outTradeNo, String outRefundNo, long refundFen) {
+        String resource = "{\"mchid\":\"" + merchant.mchid() + "\",\"out_trade_no\":\"" + outTradeNo
+                + "\",\"transaction_id\":\"4200000000000000000000009999\",\"out_refund_no\":\"" + outRefundNo
+                + "\",\"refund_id\":\"50300000000000000000000000" + Math.abs(outRefundNo.hashCode() % 1000)
+                + "\",\"refund_status\":\"SUCCESS\",\"success_time\":\"2026-11-27T10:00:00+08:00\","
+                + "\"user_received_account\":\"balance\",\"amount\":{\"total\":" + refundFen + ",\"refund\":" + refundFen
+                + ",\"payer_total\":" + refundFen + ",\"payer_refund\":" + refundFen + "}}";
+        String nonce = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String body = "{\"id\":\"" + UUID.randomUUID() + "\",\"create_time\":\"2026-11-27T10:00:00+08:00\","
+                + "\"resource_type\":\"encrypt-resource\",\"event_type\":\"REFUND.SUCCESS\",\"summary\":\"ok\","
+                + "\"resource\":{\"original_type\":\"refund\",\"algorithm\":\"AEAD_AES_256_GCM\",\"ciphertext\":\""
+                + seal(resource, "refund", nonce, merchant.apiV3Key()) + "\",\"associated_data\":\"refund\",\"nonce\":\"" + nonce + "\"}}";
+        return signed(body, merchant.platformPrivateKey(), merchant.platformPublicKeyId(), System.currentTimeMillis() / 1000);
+    }
+
     public Forged signed(String body, PrivateKey key, String serial, long timestampSeconds) {
         String ts = Long.toString(timestampSeconds);
         String nonce = UUID.randomUUID().toString().replace("-", "");

@@ -22,5 +22,7 @@ record Order(
         long expiresAt,
         Long paidAt,
         Long settledAt,
-        long updatedAt) {
+        long updatedAt,
+        Long dueAt,
+        int queries) {
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.vendpay.fleet.DeviceRequests;
 import io.vendpay.ordering.OrderStatus;
+import io.vendpay.payment.Refunds;
 import io.vendpay.shared.ApiException;
 import io.vendpay.shared.ChinaTime;
 import jakarta.servlet.http.HttpServletRequest;
@@ -25,11 +26,13 @@ class OrderControllers {
     private final OrderIntake intake;
     private final Orders orders;
     private final OrderTimeline timeline;
+    private final Refunds refunds;
 
-    OrderControllers(OrderIntake intake, Orders orders, OrderTimeline timeline) {
+    OrderControllers(OrderIntake intake, Orders orders, OrderTimeline timeline, Refunds refunds) {
         this.intake = intake;
         this.orders = orders;
         this.timeline = timeline;
+        this.refunds = refunds;
     }
 
     @PostMapping("/api/v1/device/orders")
@@ -57,6 +60,17 @@ class OrderControllers {
     Map<String, Object> adminView(@PathVariable String orderNo) {
         Order o = orders.find(orderNo).orElseThrow(() -> ApiException.notFound("ORDER_NOT_FOUND", "No order " + orderNo));
         var view = summary(o);
+        view.put("refund", refunds.ofOrder(orderNo).map(r -> {
+            var m = new LinkedHashMap<String, Object>();
+            m.put("outRefundNo", r.outRefundNo());
+            m.put("status", r.status());
+            m.put("refundFen", r.refundFen());
+            m.put("reason", r.reason());
+            m.put("attempts", r.attempts());
+            m.put("lastError", r.lastError());
+            m.put("settledAt", ChinaTime.rfc3339OrNull(r.settledAt()));
+            return m;
+        }).orElse(null));
         view.put("timeline", timeline.of(orderNo).stream().map(e -> {
             var m = new LinkedHashMap<String, Object>();
             m.put("at", ChinaTime.rfc3339(e.occurredAt()));

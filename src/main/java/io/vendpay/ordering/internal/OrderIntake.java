@@ -42,9 +42,11 @@ class OrderIntake {
     private final OrderingProperties props;
     private final LoadShedder admission;
     private final Timer channelCalls;
+    private final UnpaidOrderTimer timer;
 
     OrderIntake(Orders orders, Fleet fleet, PaymentGateway payments, TransactionTemplate tx, Ids ids,
-                OrderingProperties props, MeterRegistry meters) {
+                OrderingProperties props, UnpaidOrderTimer timer, MeterRegistry meters) {
+        this.timer = timer;
         this.orders = orders;
         this.fleet = fleet;
         this.payments = payments;
@@ -85,9 +87,10 @@ class OrderIntake {
         SlotOffer offer = fleet.offer(deviceId, request.slot()).orElseThrow(() ->
                 ApiException.notFound("SLOT_UNKNOWN", "Device " + deviceId + " has no slot " + request.slot()));
         long now = System.currentTimeMillis();
+        long expiresAt = now + props.paymentTimeout().toMillis();
         var order = new Order(ids.nextOrderNo(), deviceId, request.clientOrderId(), offer.slot(), offer.productId(),
                 offer.productName(), offer.priceFen(), channel, OrderStatus.CREATED, null, null, null, null, now,
-                now + props.paymentTimeout().toMillis(), null, null, now);
+                expiresAt, null, null, now, timer.firstDue(now, expiresAt), 0);
         Boolean held;
         try {
             held = tx.execute(s -> {
@@ -174,6 +177,6 @@ class OrderIntake {
     private static Order withQr(Order o, String qr) {
         return new Order(o.orderNo(), o.deviceId(), o.clientOrderId(), o.slot(), o.productId(), o.productName(),
                 o.amountFen(), o.channel(), o.status(), o.flags(), qr, o.channelTxnId(), o.paidAmountFen(), o.createdAt(),
-                o.expiresAt(), o.paidAt(), o.settledAt(), o.updatedAt());
+                o.expiresAt(), o.paidAt(), o.settledAt(), o.updatedAt(), o.dueAt(), o.queries());
     }
 }

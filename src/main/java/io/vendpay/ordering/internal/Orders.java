@@ -26,7 +26,7 @@ class Orders {
     private static final Logger log = LoggerFactory.getLogger("vendpay.orders");
     private static final String COLUMNS = """
             order_no, device_id, client_order_id, slot, product_id, product_name, amount_fen, channel, status, flags,
-            qr_code, channel_txn_id, paid_amount_fen, created_at, expires_at, paid_at, settled_at, updated_at""";
+            qr_code, channel_txn_id, paid_amount_fen, created_at, expires_at, paid_at, settled_at, updated_at, due_at, queries""";
 
     private final JdbcClient jdbc;
     private final OrderTimeline timeline;
@@ -43,10 +43,11 @@ class Orders {
     }
 
     void insert(Order o) {
-        jdbc.sql("INSERT INTO orders (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        jdbc.sql("INSERT INTO orders (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(o.orderNo(), o.deviceId(), o.clientOrderId(), o.slot(), o.productId(), o.productName(),
                         o.amountFen(), o.channel().name(), o.status().name(), o.flags(), o.qrCode(), o.channelTxnId(),
-                        o.paidAmountFen(), o.createdAt(), o.expiresAt(), o.paidAt(), o.settledAt(), o.updatedAt())
+                        o.paidAmountFen(), o.createdAt(), o.expiresAt(), o.paidAt(), o.settledAt(), o.updatedAt(),
+                        o.dueAt(), o.queries())
                 .update();
         timeline.append(o.orderNo(), o.createdAt(), "CREATED", null, OrderStatus.CREATED,
                 "device=" + o.deviceId() + " slot=" + o.slot() + " amount_fen=" + o.amountFen() + " channel=" + o.channel());
@@ -108,10 +109,21 @@ class Orders {
         return true;
     }
 
-    /** Unpaid orders past their expiry, oldest first, through the (status, expires_at) index. */
-    List<Order> expiredUnpaid(long now, int limit) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM orders WHERE status = 'CREATED' AND expires_at <= ? ORDER BY expires_at LIMIT ?")
+    /** Unpaid orders whose timer is due (a payment query or the expiry), through the (status, due_at) index. */
+    List<Order> dueUnpaid(long now, int limit) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM orders WHERE status = 'CREATED' AND due_at <= ? ORDER BY due_at LIMIT ?")
                 .params(now, limit).query(Orders::map).list();
+    }
+
+    /** Moves a due timer forward if it still reads as this node saw it: the claim that keeps other nodes off. */
+    boolean claimDue(Order o, long until) {
+        return jdbc.sql("UPDATE orders SET due_at = ? WHERE order_no = ? AND status = 'CREATED' AND due_at = ?")
+                .params(until, o.orderNo(), o.dueAt()).update() == 1;
+    }
+
+    void scheduleNext(String orderNo, long dueAt, int queries) {
+        jdbc.sql("UPDATE orders SET due_at = ?, queries = ? WHERE order_no = ? AND status = 'CREATED'")
+                .params(dueAt, queries, orderNo).update();
     }
 
     List<Order> list(OrderStatus status, String deviceId, int limit) {
@@ -141,6 +153,7 @@ class Orders {
                 PaymentChannel.valueOf(rs.getString("channel")), OrderStatus.valueOf(rs.getString("status")),
                 rs.getString("flags"), rs.getString("qr_code"), rs.getString("channel_txn_id"),
                 rs.getObject("paid_amount_fen", Long.class), rs.getLong("created_at"), rs.getLong("expires_at"),
-                rs.getObject("paid_at", Long.class), rs.getObject("settled_at", Long.class), rs.getLong("updated_at"));
+                rs.getObject("paid_at", Long.class), rs.getObject("settled_at", Long.class), rs.getLong("updated_at"),
+                rs.getObject("due_at", Long.class), rs.getInt("queries"));
     }
 }

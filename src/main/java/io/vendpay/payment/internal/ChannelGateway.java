@@ -17,8 +17,28 @@ public interface ChannelGateway {
      */
     void close(String orderNo);
 
+    /** What the channel knows of a payment; {@link PaymentStatus#unknown()} when it has no such order. */
+    PaymentStatus query(String orderNo);
+
+    /** Where a refund stands at the channel. */
+    RefundAnswer queryRefund(String outRefundNo);
+
     /** Requests a refund; idempotent at the channel by {@code outRefundNo}. */
     RefundAnswer refund(String outRefundNo, String orderNo, String channelTxnId, long totalFen, long refundFen, String reason);
+
+    /**
+     * A payment as the channel reports it.
+     *
+     * @param paid          the customer paid (also when it was refunded since)
+     * @param closed        the channel order is closed and can no longer be paid
+     * @param transactionId the channel's id of the payment when paid
+     */
+    record PaymentStatus(boolean paid, boolean closed, String transactionId, Long amountFen, Long paidAt, String channelState,
+                         String payload) {
+        public static PaymentStatus unknown() {
+            return new PaymentStatus(false, false, null, null, null, "UNKNOWN", null);
+        }
+    }
 
     /** What the channel answered to a refund request or query. */
     record RefundAnswer(String channelRefundId, State state, String channelStatus) {

@@ -32,10 +32,10 @@ public class NotificationJournal {
         try {
             jdbc.sql("""
                     INSERT INTO payment_notification (channel, transaction_id, event_type, out_trade_no, out_refund_no,
-                        notify_id, amount_fen, trade_state, payload, received_at, attempts)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""")
+                        notify_id, amount_fen, trade_state, source, payload, received_at, attempts)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""")
                     .params(n.channel().name(), n.transactionId(), n.eventType(), n.outTradeNo(), n.outRefundNo(),
-                            n.notifyId(), n.amountFen(), n.tradeState(), n.payload(), now)
+                            n.notifyId(), n.amountFen(), n.tradeState(), n.source(), n.payload(), now)
                     .update(key, "id");
         } catch (DuplicateKeyException duplicate) {
             return Optional.empty();
@@ -61,7 +61,7 @@ public class NotificationJournal {
     public List<Stored> unprocessed(long receivedBefore, int limit) {
         return jdbc.sql("""
                 SELECT id, channel, transaction_id, event_type, out_trade_no, out_refund_no, notify_id, amount_fen,
-                       trade_state, payload, received_at, attempts
+                       trade_state, source, payload, received_at, attempts
                 FROM payment_notification
                 WHERE processed_at IS NULL AND received_at < ?
                 ORDER BY received_at LIMIT ?""")
@@ -70,7 +70,7 @@ public class NotificationJournal {
                         PaymentChannel.valueOf(rs.getString("channel")), rs.getString("transaction_id"),
                         rs.getString("event_type"), rs.getString("out_trade_no"), rs.getString("out_refund_no"),
                         rs.getString("notify_id"), rs.getObject("amount_fen", Long.class), rs.getString("trade_state"),
-                        rs.getString("payload"), rs.getLong("received_at"))))
+                        rs.getString("payload"), rs.getLong("received_at"), rs.getString("source"))))
                 .list();
     }
 }

@@ -95,7 +95,7 @@ public class NotificationProcessor {
                 return "IGNORED";
             }
             events.publishEvent(new PaymentConfirmed(n.channel(), n.outTradeNo(), n.transactionId(), n.amountFen(),
-                    n.occurredAt(), "NOTIFY"));
+                    n.occurredAt(), n.source()));
             return "PROCESSED";
         }
         if (n.isRefundEvent()) {

@@ -13,6 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                           then are answered 503
  *                           (the channel retries) rather than queueing for a database connection
  * @param refundRetryMax     the longest pause between two attempts of a refund that failed transiently
+ * @param refundQueryAfter   a refund accepted by the channel but not settled by a notification is queried this long
+ *                           after, then at doubling intervals up to {@code refundQueryMax}
  */
 @ConfigurationProperties("vendpay.payment")
 public record PaymentProperties(
@@ -21,5 +23,7 @@ public record PaymentProperties(
         @DefaultValue("5s") Duration sweepAfter,
         @DefaultValue("32") int notifyConcurrency,
         @DefaultValue("1s") Duration notifyMaxWait,
-        @DefaultValue("5m") Duration refundRetryMax) {
+        @DefaultValue("5m") Duration refundRetryMax,
+        @DefaultValue("60s") Duration refundQueryAfter,
+        @DefaultValue("1h") Duration refundQueryMax) {
 }

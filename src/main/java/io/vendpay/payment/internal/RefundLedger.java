@@ -24,6 +24,7 @@ import org.springframework.stereotype.Repository;
 public class RefundLedger {
 
     private static final Logger log = LoggerFactory.getLogger(RefundLedger.class);
+    static final long ABNORMAL_RECHECK_MS = 3_600_000;
 
     private final JdbcClient jdbc;
     private final ApplicationEventPublisher events;
@@ -37,7 +38,28 @@ public class RefundLedger {
 
     public record RefundRow(String outRefundNo, String orderNo, PaymentChannel channel, String channelTxnId,
                             long totalFen, long refundFen, String reason, String status, int attempts,
-                            Long nextAttemptAt) {
+                            Long nextAttemptAt, String channelRefundId, String lastError, long createdAt, Long settledAt) {
+    }
+
+    private static final String COLUMNS = """
+            out_refund_no, order_no, channel, channel_txn_id, total_fen, refund_fen, reason, status, attempts,
+            next_attempt_at, channel_refund_id, last_error, created_at, settled_at""";
+
+    private static RefundRow map(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
+        return new RefundRow(rs.getString(1), rs.getString(2), PaymentChannel.valueOf(rs.getString(3)),
+                rs.getString(4), rs.getLong(5), rs.getLong(6), rs.getString(7), rs.getString(8), rs.getInt(9),
+                rs.getObject(10, Long.class), rs.getString(11), rs.getString(12), rs.getLong(13), rs.getObject(14, Long.class));
+    }
+
+    public Optional<RefundRow> ofOrder(String orderNo) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM refund WHERE order_no = ?").param(orderNo).query(RefundLedger::map).optional();
+    }
+
+    public List<RefundRow> list(String status, int limit) {
+        return status == null
+                ? jdbc.sql("SELECT " + COLUMNS + " FROM refund ORDER BY created_at DESC LIMIT ?").param(limit).query(RefundLedger::map).list()
+                : jdbc.sql("SELECT " + COLUMNS + " FROM refund WHERE status = ? ORDER BY created_at DESC LIMIT ?")
+                .params(status, limit).query(RefundLedger::map).list();
     }
 
     /** {@code false}: this order already has its refund. */
@@ -57,26 +79,33 @@ public class RefundLedger {
     }
 
     public Optional<RefundRow> find(String outRefundNo) {
-        return jdbc.sql("""
-                SELECT out_refund_no, order_no, channel, channel_txn_id, total_fen, refund_fen, reason, status, attempts,
-                       next_attempt_at
-                FROM refund WHERE out_refund_no = ?""")
-                .param(outRefundNo)
-                .query((rs, i) -> new RefundRow(rs.getString(1), rs.getString(2), PaymentChannel.valueOf(rs.getString(3)),
-                        rs.getString(4), rs.getLong(5), rs.getLong(6), rs.getString(7), rs.getString(8), rs.getInt(9),
-                        rs.getObject(10, Long.class)))
-                .optional();
+        return jdbc.sql("SELECT " + COLUMNS + " FROM refund WHERE out_refund_no = ?").param(outRefundNo)
+                .query(RefundLedger::map).optional();
     }
 
+    /** Refunds whose timer is due: to request (PENDING) or to ask about (REQUESTED, ABNORMAL). */
     public List<String> due(long now, int limit) {
-        return jdbc.sql("SELECT out_refund_no FROM refund WHERE status = 'PENDING' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?")
+        return jdbc.sql("""
+                SELECT out_refund_no FROM refund
+                WHERE status IN ('PENDING', 'REQUESTED', 'ABNORMAL') AND next_attempt_at <= ?
+                ORDER BY next_attempt_at LIMIT ?""")
                 .params(now, limit).query(String.class).list();
     }
 
     /** Takes a lease on a due refund so one node at a time calls the channel for it. */
     public boolean lease(String outRefundNo, long now, long until) {
-        return jdbc.sql("UPDATE refund SET next_attempt_at = ? WHERE out_refund_no = ? AND status = 'PENDING' AND next_attempt_at <= ?")
+        return jdbc.sql("""
+                UPDATE refund SET next_attempt_at = ?
+                WHERE out_refund_no = ? AND status IN ('PENDING', 'REQUESTED', 'ABNORMAL') AND next_attempt_at <= ?""")
                 .params(until, outRefundNo, now).update() == 1;
+    }
+
+    /** The channel still reports the refund in progress (or abnormal): ask again at {@code nextQueryAt}. */
+    public void askAgainAt(String outRefundNo, long nextQueryAt, long now) {
+        jdbc.sql("""
+                UPDATE refund SET attempts = attempts + 1, next_attempt_at = ?, updated_at = ?
+                WHERE out_refund_no = ? AND status IN ('REQUESTED', 'ABNORMAL')""")
+                .params(nextQueryAt, now, outRefundNo).update();
     }
 
     public void retryLater(String outRefundNo, long nextAttemptAt, String error, long now) {
@@ -97,12 +126,13 @@ public class RefundLedger {
         }
     }
 
-    public void accepted(String outRefundNo, String channelRefundId, long now) {
+    /** The channel accepted the request; its outcome comes by notification, or by the query at {@code queryAt}. */
+    public void accepted(String outRefundNo, String channelRefundId, long now, long queryAt) {
         jdbc.sql("""
-                UPDATE refund SET status = 'REQUESTED', channel_refund_id = ?, attempts = attempts + 1,
-                    next_attempt_at = NULL, last_error = NULL, updated_at = ?
+                UPDATE refund SET status = 'REQUESTED', channel_refund_id = ?, attempts = 0,
+                    next_attempt_at = ?, last_error = NULL, updated_at = ?
                 WHERE out_refund_no = ? AND status = 'PENDING'""")
-                .params(channelRefundId, now, outRefundNo).update();
+                .params(channelRefundId, queryAt, now, outRefundNo).update();
     }
 
     /** The channel says the money went back. Publishes {@link RefundSettled} once. */
@@ -134,11 +164,15 @@ public class RefundLedger {
         return n == 1;
     }
 
+    /**
+     * The channel cannot pay the refund out (e.g. the customer's card was cancelled). Not final:
+     * after manual handling it can still succeed, so it is asked about again, slowly.
+     */
     public boolean abnormal(String outRefundNo, long now) {
         int n = jdbc.sql("""
-                UPDATE refund SET status = 'ABNORMAL', next_attempt_at = NULL, updated_at = ?
+                UPDATE refund SET status = 'ABNORMAL', next_attempt_at = ?, updated_at = ?
                 WHERE out_refund_no = ? AND status IN ('PENDING', 'REQUESTED')""")
-                .params(now, outRefundNo).update();
+                .params(now + ABNORMAL_RECHECK_MS, now, outRefundNo).update();
         if (n == 1) {
             alerts.raise("REFUND_ABNORMAL", "out_refund_no=" + outRefundNo
                     + " (the customer's account cannot receive it; handle it in the merchant platform)");

@@ -56,9 +56,53 @@ public class RefundWorker {
 
     void attempt(String outRefundNo) {
         var refund = ledger.find(outRefundNo).orElse(null);
-        if (refund == null || !"PENDING".equals(refund.status())) {
+        if (refund == null) {
             return;
         }
+        switch (refund.status()) {
+            case "PENDING" -> request(refund);
+            case "REQUESTED", "ABNORMAL" -> askChannel(refund);
+            default -> {
+            }
+        }
+    }
+
+    /** No notification settled the refund yet: ask the channel where it stands. */
+    private void askChannel(RefundLedger.RefundRow refund) {
+        ChannelGateway channel = channels.get(refund.channel());
+        String outRefundNo = refund.outRefundNo();
+        long now = System.currentTimeMillis();
+        long again = Math.min(props.refundQueryMax().toMillis(), props.refundQueryAfter().toMillis() << Math.min(refund.attempts(), 16));
+        if (channel == null) {
+            ledger.askAgainAt(outRefundNo, now + again, now);
+            return;
+        }
+        ChannelGateway.RefundAnswer answer;
+        try {
+            answer = channel.queryRefund(outRefundNo);
+        } catch (ChannelException e) {
+            log.warn("event=refund.query_failed out_refund_no={} error=\"{}\"", outRefundNo, e.getMessage());
+            ledger.askAgainAt(outRefundNo, now + again, now);
+            return;
+        }
+        long t = System.currentTimeMillis();
+        tx.executeWithoutResult(s -> {
+            boolean settled = switch (answer.state()) {
+                case SUCCEEDED -> ledger.succeeded(outRefundNo, answer.channelRefundId(), t);
+                case CLOSED -> ledger.closed(outRefundNo, t);
+                case ABNORMAL -> "REQUESTED".equals(refund.status()) && ledger.abnormal(outRefundNo, t);
+                case PROCESSING -> false;
+            };
+            if (!settled) {
+                ledger.askAgainAt(outRefundNo, t + ("ABNORMAL".equals(refund.status())
+                        ? RefundLedger.ABNORMAL_RECHECK_MS : again), t);
+            }
+        });
+        log.debug("event=refund.queried out_refund_no={} state={}", outRefundNo, answer.state());
+    }
+
+    private void request(RefundLedger.RefundRow refund) {
+        String outRefundNo = refund.outRefundNo();
         ChannelGateway channel = channels.get(refund.channel());
         long now = System.currentTimeMillis();
         if (channel == null) {
@@ -85,7 +129,7 @@ public class RefundWorker {
         long t = System.currentTimeMillis();
         tx.executeWithoutResult(s -> {
             switch (answer.state()) {
-                case PROCESSING -> ledger.accepted(outRefundNo, answer.channelRefundId(), t);
+                case PROCESSING -> ledger.accepted(outRefundNo, answer.channelRefundId(), t, t + props.refundQueryAfter().toMillis());
                 case SUCCEEDED -> ledger.succeeded(outRefundNo, answer.channelRefundId(), t);
                 case CLOSED -> ledger.closed(outRefundNo, t);
                 case ABNORMAL -> ledger.abnormal(outRefundNo, t);

@@ -77,7 +77,7 @@ class WechatNotificationVerifier {
         if (signType != null && !SIGN_TYPE.equals(signType)) {
             throw new Refusal(401, "SIGN_TYPE_UNSUPPORTED", "unsupported Wechatpay-Signature-Type " + signType);
         }
-        if (!merchant.knowsSerial(serial)) {
+        if (!merchant.keys().knowsOrRefresh(serial)) {
             throw new Refusal(401, "SERIAL_UNKNOWN", "Wechatpay-Serial names no key configured for this merchant");
         }
         String body = new String(rawBody, StandardCharsets.UTF_8);
@@ -133,7 +133,7 @@ class WechatNotificationVerifier {
         }
         return new ChannelNotification(PaymentChannel.WECHAT, t.getTransactionId(), eventType, t.getOutTradeNo(), null,
                 str(outer, "id", null), total, t.getTradeState() == null ? null : t.getTradeState().name(),
-                gson.toJson(t), time(t.getSuccessTime(), now));
+                gson.toJson(t), time(t.getSuccessTime(), now), ChannelNotification.NOTIFY);
     }
 
     private ChannelNotification refundNotification(RefundNotification r, JsonObject outer, long now) {
@@ -145,7 +145,7 @@ class WechatNotificationVerifier {
         return new ChannelNotification(PaymentChannel.WECHAT, r.getRefundId(), eventType, r.getOutTradeNo(),
                 r.getOutRefundNo(), str(outer, "id", null), refunded,
                 r.getRefundStatus() == null ? null : r.getRefundStatus().name(), gson.toJson(r),
-                time(r.getSuccessTime(), now));
+                time(r.getSuccessTime(), now), ChannelNotification.NOTIFY);
     }
 
     private static String str(JsonObject o, String key, String fallback) {

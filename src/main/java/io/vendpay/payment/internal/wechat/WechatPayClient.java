@@ -1,18 +1,20 @@
 package io.vendpay.payment.internal.wechat;
 
 import java.io.IOException;
-import java.util.concurrent.TimeUnit;
 
 import com.wechat.pay.java.core.exception.HttpException;
 import com.wechat.pay.java.core.exception.MalformedMessageException;
 import com.wechat.pay.java.core.exception.ServiceException;
 import com.wechat.pay.java.core.exception.ValidationException;
-import com.wechat.pay.java.core.http.DefaultHttpClientBuilder;
 import com.wechat.pay.java.core.http.HttpClient;
 import com.wechat.pay.java.service.payments.nativepay.NativePayService;
 import com.wechat.pay.java.service.payments.nativepay.model.Amount;
 import com.wechat.pay.java.service.payments.nativepay.model.CloseOrderRequest;
 import com.wechat.pay.java.service.payments.nativepay.model.PrepayRequest;
+import com.wechat.pay.java.service.payments.nativepay.model.QueryOrderByOutTradeNoRequest;
+import com.wechat.pay.java.service.payments.model.Transaction;
+import com.wechat.pay.java.service.refund.model.QueryByOutRefundNoRequest;
+import com.wechat.pay.java.core.util.GsonUtil;
 import com.wechat.pay.java.service.refund.RefundService;
 import com.wechat.pay.java.service.refund.model.AmountReq;
 import com.wechat.pay.java.service.refund.model.CreateRequest;
@@ -23,19 +25,12 @@ import io.vendpay.payment.QrCode;
 import io.vendpay.payment.internal.ChannelGateway;
 import io.vendpay.payment.internal.NotifyUrls;
 import io.vendpay.shared.ChinaTime;
-import okhttp3.ConnectionPool;
-import okhttp3.HttpUrl;
-import okhttp3.Interceptor;
-import okhttp3.OkHttpClient;
-import okhttp3.Response;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
- * WeChat Pay v3 through the official SDK (request signing, response verification, models).
- * The SDK always addresses api.mch.weixin.qq.com; an OkHttp interceptor points it at
- * {@code api-base-url} instead (the sandbox, or a proxy), leaving the signed path unchanged.
- * Built once: the SDK's config, verifier and HTTP client are reused for every call.
+ * WeChat Pay v3 through the official SDK (request signing, response verification, models), on
+ * the merchant's one HTTP client (see {@link WechatMerchant}).
  */
 @Component
 @ConditionalOnProperty(prefix = "vendpay.channels.wechat", name = "enabled", havingValue = "true")
@@ -49,31 +44,9 @@ class WechatPayClient implements ChannelGateway {
     WechatPayClient(WechatProperties props, WechatMerchant merchant, NotifyUrls notifyUrls) {
         this.props = props;
         this.notifyUrls = notifyUrls;
-        HttpClient http = new DefaultHttpClientBuilder()
-                .config(merchant.config())
-                .okHttpClient(okHttp(props))
-                .build();
+        HttpClient http = merchant.http();
         this.nativePay = new NativePayService.Builder().httpClient(http).build();
         this.refunds = new RefundService.Builder().httpClient(http).build();
-    }
-
-    static OkHttpClient okHttp(WechatProperties props) {
-        HttpUrl base = HttpUrl.get(props.apiBaseUrl());
-        String prefix = base.encodedPath().equals("/") ? "" : base.encodedPath().replaceAll("/$", "");
-        Interceptor redirect = chain -> {
-            HttpUrl url = chain.request().url();
-            HttpUrl target = url.newBuilder().scheme(base.scheme()).host(base.host()).port(base.port())
-                    .encodedPath(prefix + url.encodedPath()).build();
-            Response r = chain.proceed(chain.request().newBuilder().url(target).build());
-            return r;
-        };
-        return new OkHttpClient.Builder()
-                .addInterceptor(redirect)
-                .connectTimeout(props.connectTimeoutMs(), TimeUnit.MILLISECONDS)
-                .readTimeout(props.readTimeoutMs(), TimeUnit.MILLISECONDS)
-                .writeTimeout(props.readTimeoutMs(), TimeUnit.MILLISECONDS)
-                .connectionPool(new ConnectionPool(64, 5, TimeUnit.MINUTES))
-                .build();
     }
 
     @Override
@@ -106,6 +79,38 @@ class WechatPayClient implements ChannelGateway {
             nativePay.closeOrder(request);
             return null;
         });
+    }
+
+    @Override
+    public PaymentStatus query(String orderNo) {
+        var request = new QueryOrderByOutTradeNoRequest();
+        request.setMchid(props.mchid());
+        request.setOutTradeNo(orderNo);
+        Transaction t;
+        try {
+            t = nativePay.queryOrderByOutTradeNo(request);
+        } catch (ServiceException e) {
+            if ("ORDER_NOT_EXIST".equals(e.getErrorCode()) || "ORDERNOTEXIST".equals(e.getErrorCode())) {
+                return PaymentStatus.unknown();
+            }
+            throw translate("query " + orderNo, e);
+        } catch (RuntimeException e) {
+            throw translate("query " + orderNo, e);
+        }
+        String state = t.getTradeState() == null ? "UNKNOWN" : t.getTradeState().name();
+        boolean paid = t.getTransactionId() != null && (state.equals("SUCCESS") || state.equals("REFUND"));
+        Long amount = t.getAmount() == null || t.getAmount().getTotal() == null ? null : t.getAmount().getTotal().longValue();
+        Long paidAt = t.getSuccessTime() == null ? null : java.time.OffsetDateTime.parse(t.getSuccessTime()).toInstant().toEpochMilli();
+        return new PaymentStatus(paid, state.equals("CLOSED") || state.equals("REVOKED"), t.getTransactionId(), amount,
+                paidAt, state, GsonUtil.getGson().toJson(t));
+    }
+
+    @Override
+    public RefundAnswer queryRefund(String outRefundNo) {
+        var request = new QueryByOutRefundNoRequest();
+        request.setOutRefundNo(outRefundNo);
+        Refund r = call("refund query " + outRefundNo, () -> refunds.queryByOutRefundNo(request));
+        return new RefundAnswer(r.getRefundId(), state(r.getStatus()), r.getStatus() == null ? null : r.getStatus().name());
     }
 
     @Override
@@ -144,19 +149,29 @@ class WechatPayClient implements ChannelGateway {
     private static <T> T call(String what, java.util.function.Supplier<T> call) {
         try {
             return call.get();
+        } catch (RuntimeException e) {
+            throw translate(what, e);
+        }
+    }
+
+    private static ChannelException translate(String what, RuntimeException failure) {
+        try {
+            throw failure;
         } catch (ServiceException e) {
             int status = e.getHttpStatusCode();
             String code = e.getErrorCode();
             boolean retryable = status >= 500 || status == 429 || "SYSTEM_ERROR".equals(code)
                     || "FREQUENCY_LIMITED".equals(code) || "SYSTEMERROR".equals(code);
-            throw new ChannelException("WeChat Pay refused " + what + ": HTTP " + status + " " + code + " "
+            return new ChannelException("WeChat Pay refused " + what + ": HTTP " + status + " " + code + " "
                     + e.getErrorMessage(), code, retryable, e);
         } catch (HttpException e) {
-            throw new ChannelException("WeChat Pay unreachable for " + what + ": " + rootMessage(e), "NETWORK", true, e);
+            return new ChannelException("WeChat Pay unreachable for " + what + ": " + rootMessage(e), "NETWORK", true, e);
         } catch (ValidationException | MalformedMessageException | IllegalArgumentException e) {
             // the SDK reports a missing or stale response timestamp as IllegalArgumentException
-            throw new ChannelException("WeChat Pay answer to " + what + " failed verification: " + e.getMessage(),
+            return new ChannelException("WeChat Pay answer to " + what + " failed verification: " + e.getMessage(),
                     "BAD_RESPONSE", true, e);
+        } catch (RuntimeException e) {
+            return new ChannelException("WeChat Pay call " + what + " failed: " + e, "UNEXPECTED", true, e);
         }
     }
 

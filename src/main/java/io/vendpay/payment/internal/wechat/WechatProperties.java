@@ -35,6 +35,17 @@ public record WechatProperties(
     static final String NOTIFY_PATH = "/api/v1/pay/wechat/notify";
     static final String REFUND_NOTIFY_PATH = "/api/v1/pay/wechat/refund-notify";
 
+    /** {@code platform-certificates: auto}: download them through the API and keep them fresh. */
+    boolean autoCertificates() {
+        return platformCertificates != null && platformCertificates.stream().anyMatch(c -> c.trim().equalsIgnoreCase("auto"));
+    }
+
+    /** Certificates given as PEM paths. */
+    List<String> staticCertificates() {
+        return platformCertificates == null ? List.of()
+                : platformCertificates.stream().map(String::trim).filter(c -> !c.isEmpty() && !c.equalsIgnoreCase("auto")).toList();
+    }
+
     void requireComplete() {
         var missing = new java.util.ArrayList<String>();
         if (blank(mchid)) missing.add("mchid");
@@ -42,8 +53,12 @@ public record WechatProperties(
         if (blank(apiV3Key)) missing.add("api-v3-key");
         if (blank(merchantSerialNo)) missing.add("merchant-serial-no");
         if (blank(merchantPrivateKey)) missing.add("merchant-private-key");
-        if (blank(platformPublicKey)) missing.add("platform-public-key");
-        if (blank(platformPublicKeyId)) missing.add("platform-public-key-id");
+        boolean publicKeyMode = !blank(platformPublicKey) || !blank(platformPublicKeyId);
+        if (publicKeyMode && blank(platformPublicKey)) missing.add("platform-public-key");
+        if (publicKeyMode && blank(platformPublicKeyId)) missing.add("platform-public-key-id");
+        if (!publicKeyMode && (platformCertificates == null || platformCertificates.isEmpty())) {
+            missing.add("platform-public-key + platform-public-key-id (public-key mode) or platform-certificates (certificate mode)");
+        }
         if (!missing.isEmpty()) {
             throw new IllegalStateException("WeChat Pay is enabled but vendpay.channels.wechat." + String.join(", ", missing)
                     + " is not set. Configure the merchant, or set vendpay.channels.wechat.enabled=false.");

@@ -17,10 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers notifications the way WeChat does: POST to the notify URL, success only for HTTP
- * 200/204 within 5 s, otherwise again after 15 s, 15 s, 30 s, 3 m, 10 m, 20 m, 30 m, 30 m, 30 m,
- * 60 m, 3 h, 3 h, 3 h, 6 h, 6 h (the v3 schedule, 24 h 4 m in all), each interval multiplied by the
- * time scale. Each attempt is signed anew, so its timestamp is fresh, as WeChat's are.
+ * Delivers notifications the way the channels do: POST to the notify URL, success only for the
+ * channel's success answer within 5 s, otherwise again on the channel's schedule (WeChat v3:
+ * 15 s, 15 s, 30 s, 3 m, 10 m, 20 m, 30 m, 30 m, 30 m, 60 m, 3 h, 3 h, 3 h, 6 h, 6 h, 24 h 4 m in all),
+ * each interval multiplied by the time scale. Each attempt is signed anew, so its timestamp is fresh.
  */
 final class NotificationDelivery {
 
@@ -31,20 +31,36 @@ final class NotificationDelivery {
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(BoundedWorkers.daemonThreads("sandbox-notify"));
     private final double timeScale;
+    private final long[] retrySeconds;
+    private final java.util.function.BiPredicate<Integer, String> accepted;
     final AtomicLong attempts = new AtomicLong();
     final AtomicLong failures = new AtomicLong();
 
-    NotificationDelivery(double timeScale) {
+    /**
+     * @param retrySeconds the channel's intervals between attempts
+     * @param accepted     whether (status, body) counts as the merchant's success answer
+     */
+    NotificationDelivery(double timeScale, long[] retrySeconds, java.util.function.BiPredicate<Integer, String> accepted) {
         this.timeScale = timeScale;
+        this.retrySeconds = retrySeconds;
+        this.accepted = accepted;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
                 .executor(Executors.newFixedThreadPool(4, BoundedWorkers.daemonThreads("sandbox-http"))).build();
+    }
+
+    /** WeChat: HTTP 200 or 204; the body does not matter. */
+    static boolean wechatAccepted(int status, String body) {
+        return status == 200 || status == 204;
     }
 
     /** A notification: where to, and how to make a freshly signed request body + headers. */
     record Outgoing(String url, Supplier<Signed> sign) {
     }
 
-    record Signed(Map<String, String> headers, String body) {
+    record Signed(Map<String, String> headers, String body, String contentType) {
+        Signed(Map<String, String> headers, String body) {
+            this(headers, body, "application/json");
+        }
     }
 
     void deliver(Outgoing n, long delayMillis) {
@@ -54,21 +70,21 @@ final class NotificationDelivery {
     private void attempt(Outgoing n, int retry) {
         Signed s = n.sign().get();
         var request = HttpRequest.newBuilder(URI.create(n.url())).timeout(Duration.ofSeconds(5))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", s.contentType())
                 .POST(HttpRequest.BodyPublishers.ofString(s.body()));
         s.headers().forEach(request::header);
         attempts.incrementAndGet();
-        http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
-            boolean ok = error == null && (response.statusCode() == 200 || response.statusCode() == 204);
+        http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
+            boolean ok = error == null && accepted.test(response.statusCode(), response.body());
             if (ok) {
                 return;
             }
             failures.incrementAndGet();
-            if (retry >= WECHAT_RETRY_SECONDS.length) {
+            if (retry >= retrySeconds.length) {
                 log.warn("event=sandbox.notify_gave_up url={} attempts={}", n.url(), retry + 1);
                 return;
             }
-            long wait = scaled(WECHAT_RETRY_SECONDS[retry] * 1000);
+            long wait = scaled(retrySeconds[retry] * 1000);
             log.debug("event=sandbox.notify_retry url={} status={} retry_in_ms={}", n.url(),
                     error != null ? error.toString() : response.statusCode(), wait);
             timer.schedule(() -> attempt(n, retry + 1), wait, TimeUnit.MILLISECONDS);

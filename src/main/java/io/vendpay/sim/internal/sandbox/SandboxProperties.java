@@ -10,7 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param port       the sandbox's own HTTP port (chosen free at start when 0)
  * @param timeScale  multiplies WeChat's retry schedule (15 s, 15 s, 30 s, 3 m, ...); 0.01 makes 15 s into 150 ms
  * @param refundDelay how long the sandbox takes to complete a refund before notifying (before scaling)
- * @param retention  paid/closed trades older than this are forgotten, to keep memory flat in long runs
+ * @param wechatSigning which key signs WeChat answers and notifications: the WeChat Pay public key's
+ *                   ({@code PUBLIC_KEY}) or the newest platform certificate's ({@code CERTIFICATE})
  */
 @ConfigurationProperties("vendpay.sandbox")
 record SandboxProperties(
@@ -18,6 +19,6 @@ record SandboxProperties(
         @DefaultValue("0") int port,
         @DefaultValue("1.0") double timeScale,
         @DefaultValue("3s") Duration refundDelay,
-        @DefaultValue("2h") Duration retention,
+        @DefaultValue("PUBLIC_KEY") io.vendpay.sim.PaymentSandbox.WechatSigning wechatSigning,
         @DefaultValue("8") int threads) {
 }

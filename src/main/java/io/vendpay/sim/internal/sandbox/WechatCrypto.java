@@ -31,6 +31,8 @@ final class WechatCrypto {
 
     private final SandboxCredentials merchant;
     private final PrivateKey platformKey;
+    private volatile SandboxCredentials.PlatformCertificate certificate;
+    private volatile boolean signWithCertificate;
     private final PublicKey merchantKey;
     private final byte[] apiV3Key;
     private final SecureRandom random = new SecureRandom();
@@ -40,6 +42,17 @@ final class WechatCrypto {
         this.platformKey = merchant.platformPrivateKey();
         this.merchantKey = merchant.merchantPublicKey();
         this.apiV3Key = merchant.apiV3Key().getBytes(StandardCharsets.UTF_8);
+        var certs = merchant.certificates();
+        this.certificate = certs.get(certs.size() - 1);
+    }
+
+    /** Sign with the newest platform certificate (certificate mode) or the WeChat Pay public key's private key. */
+    void signWithCertificate(boolean yes) {
+        this.signWithCertificate = yes;
+    }
+
+    void useCertificate(SandboxCredentials.PlatformCertificate newest) {
+        this.certificate = newest;
     }
 
     /** {@code null} when the request is properly signed by the merchant, else what is wrong. */
@@ -83,20 +96,23 @@ final class WechatCrypto {
     Map<String, String> signedHeaders(String body) {
         String ts = Long.toString(System.currentTimeMillis() / 1000);
         String nonce = randomString(32);
+        var cert = certificate;
+        boolean byCertificate = signWithCertificate;
         var h = new LinkedHashMap<String, String>();
         h.put("Wechatpay-Nonce", nonce);
-        h.put("Wechatpay-Signature", sign(ts + "\n" + nonce + "\n" + body + "\n"));
+        h.put("Wechatpay-Signature", sign(ts + "\n" + nonce + "\n" + body + "\n",
+                byCertificate ? cert.privateKey() : platformKey));
         h.put("Wechatpay-Timestamp", ts);
-        h.put("Wechatpay-Serial", merchant.platformPublicKeyId());
+        h.put("Wechatpay-Serial", byCertificate ? cert.serialNo() : merchant.platformPublicKeyId());
         h.put("Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048");
         h.put("Request-ID", "08" + randomString(30));
         return h;
     }
 
-    String sign(String message) {
+    String sign(String message, PrivateKey key) {
         try {
             Signature s = Signature.getInstance("SHA256withRSA");
-            s.initSign(platformKey);
+            s.initSign(key);
             s.update(message.getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().encodeToString(s.sign());
         } catch (GeneralSecurityException e) {
