@@ -37,7 +37,12 @@ public interface PaymentSandbox {
     /** WeChat: which key signs answers and notifications. */
     void wechatSigning(WechatSigning signing);
 
-    enum WechatSigning { PUBLIC_KEY, CERTIFICATE }
+    /**
+     * {@code MIGRATING} moves from certificate to public key the way WeChat moves merchants: 0.1 %, 1 %,
+     * 5 %, 10 %, 20 %, 50 %, then 100 % of messages signed with the public key, one step per
+     * {@code vendpay.sandbox.wechat-migration-step}.
+     */
+    enum WechatSigning { PUBLIC_KEY, CERTIFICATE, MIGRATING }
 
     /** An HTTP request as the channel would send it. */
     record SignedRequest(String path, Map<String, String> headers, byte[] body) {

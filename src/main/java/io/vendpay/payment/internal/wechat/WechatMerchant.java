@@ -55,7 +55,7 @@ class WechatMerchant {
     private final AeadCipher cipher;
     private final HttpClient http;
 
-    WechatMerchant(WechatProperties props) {
+    WechatMerchant(WechatProperties props, io.micrometer.core.instrument.MeterRegistry meters) {
         props.requireComplete();
         Credential credential;
         PublicKey publicKey = null;
@@ -82,7 +82,8 @@ class WechatMerchant {
         var downloader = new CertificateDownloader.Builder().downloadUrl(CERTIFICATES_URL).httpClient(bootstrap)
                 .aeadCipher(cipher).certificateHandler(PEM_CERTIFICATES).build();
         this.keys = new WechatPlatformKeys(publicKey, blankToNull(props.platformPublicKeyId()), certificates,
-                props.autoCertificates() ? downloader::download : null);
+                props.autoCertificates() ? downloader::download : null, props.certificateRefreshMinInterval().toMillis());
+        keys.meters(meters);
         Validator responses = new RefreshingValidator(keys, new WechatPay2Validator(keys));
         this.http = new DefaultHttpClientBuilder().credential(credential).validator(responses).okHttpClient(ok).build();
         this.parser = new NotificationParser(Map.of("WECHATPAY2-SHA256-RSA2048", keys), Map.of("AEAD_AES_256_GCM", cipher));
@@ -197,7 +198,7 @@ class WechatMerchant {
                             Base64.getDecoder().decode(e.get("ciphertext").getAsString()));
                     carried.put(item.getAsJsonObject().get("serial_no").getAsString().toUpperCase(), PEM_CERTIFICATES.generateCertificate(pem));
                 }
-                var verifier = new WechatPlatformKeys(publicKey, publicKeyId, carried, null);
+                var verifier = new WechatPlatformKeys(publicKey, publicKeyId, carried, null, 0);
                 return new WechatPay2Validator(verifier).validate(headers, body);
             } catch (RuntimeException e) {
                 log.warn("event=wechat.certificate_list_invalid error=\"{}\"", e.getMessage());

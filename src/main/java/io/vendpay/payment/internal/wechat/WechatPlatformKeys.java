@@ -23,27 +23,33 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Certificates in {@code auto} mode are downloaded once, refreshed in the background, and
  * refreshed on demand when a message names a serial not yet known (a rotation), at most once per
- * {@value #MIN_REFRESH_INTERVAL_MS} ms however many messages name it: never one download per
- * notification.
+ * {@code certificate-refresh-min-interval} (default 60 s) however many messages name it: never one
+ * download per notification. A message refused meanwhile is simply re-sent by WeChat.
  */
 final class WechatPlatformKeys implements Verifier {
 
-    static final long MIN_REFRESH_INTERVAL_MS = 60_000;
     private static final Logger log = LoggerFactory.getLogger(WechatPlatformKeys.class);
 
     private final PublicKey publicKey;
     private final String publicKeyId;
     private final Supplier<Map<String, X509Certificate>> downloader;
+    private final long minRefreshIntervalMs;
     private final ReentrantLock refreshing = new ReentrantLock();
     private volatile Map<String, X509Certificate> certificates;
     private volatile long lastRefreshAt;
     private volatile long refreshes;
+    private io.micrometer.core.instrument.MeterRegistry meters;
+
+    void meters(io.micrometer.core.instrument.MeterRegistry meters) {
+        this.meters = meters;
+    }
 
     /**
      * @param downloader null unless in {@code auto} mode
      */
     WechatPlatformKeys(PublicKey publicKey, String publicKeyId, Map<String, X509Certificate> certificates,
-                       Supplier<Map<String, X509Certificate>> downloader) {
+                       Supplier<Map<String, X509Certificate>> downloader, long minRefreshIntervalMs) {
+        this.minRefreshIntervalMs = minRefreshIntervalMs;
         this.publicKey = publicKey;
         this.publicKeyId = publicKeyId;
         this.certificates = Map.copyOf(certificates);
@@ -94,7 +100,7 @@ final class WechatPlatformKeys implements Verifier {
         if (knows(serial) || downloader == null || serial == null || serial.startsWith("PUB_KEY_ID_")) {
             return knows(serial);
         }
-        if (System.currentTimeMillis() - lastRefreshAt >= MIN_REFRESH_INTERVAL_MS) {
+        if (System.currentTimeMillis() - lastRefreshAt >= minRefreshIntervalMs) {
             refresh("unknown serial " + serial);
         }
         return knows(serial);
@@ -108,7 +114,7 @@ final class WechatPlatformKeys implements Verifier {
         refreshing.lock();
         try {
             long start = System.currentTimeMillis();
-            if (why.startsWith("unknown") && start - lastRefreshAt < MIN_REFRESH_INTERVAL_MS) {
+            if (why.startsWith("unknown") && start - lastRefreshAt < minRefreshIntervalMs) {
                 return; // another thread refreshed while this one waited
             }
             lastRefreshAt = start;
@@ -122,6 +128,11 @@ final class WechatPlatformKeys implements Verifier {
             downloader.get().forEach((serial, cert) -> fresh.put(serial.toUpperCase(), cert));
             certificates = Map.copyOf(fresh);
             refreshes++;
+            if (meters != null) {
+                io.micrometer.core.instrument.Counter.builder("vendpay_wechat_certificate_refreshes")
+                        .tag("reason", why.startsWith("unknown") ? "unknown_serial" : why)
+                        .description("Platform certificate downloads").register(meters).increment();
+            }
             log.info("event=wechat.certificates_refreshed reason=\"{}\" serials={}", why, fresh.keySet());
         } catch (RuntimeException e) {
             log.warn("event=wechat.certificates_refresh_failed reason=\"{}\" error=\"{}\"", why, e.getMessage());

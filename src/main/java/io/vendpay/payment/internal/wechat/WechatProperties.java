@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param platformCertificates  {@code auto} or PEM paths of platform certificates (certificate mode)
  * @param apiBaseUrl            scheme://host[:port] that API calls go to (the real one: https://api.mch.weixin.qq.com)
  * @param notifyBaseUrl         public base URL WeChat can reach; notify paths are appended to it
+ * @param certificateRefreshMinInterval certificate mode: an unknown serial triggers a download at most this often
  */
 @ConfigurationProperties("vendpay.channels.wechat")
 public record WechatProperties(
@@ -30,7 +31,8 @@ public record WechatProperties(
         @DefaultValue("https://api.mch.weixin.qq.com") String apiBaseUrl,
         String notifyBaseUrl,
         @DefaultValue("2000") int connectTimeoutMs,
-        @DefaultValue("5000") int readTimeoutMs) {
+        @DefaultValue("5000") int readTimeoutMs,
+        @DefaultValue("60s") java.time.Duration certificateRefreshMinInterval) {
 
     static final String NOTIFY_PATH = "/api/v1/pay/wechat/notify";
     static final String REFUND_NOTIFY_PATH = "/api/v1/pay/wechat/refund-notify";

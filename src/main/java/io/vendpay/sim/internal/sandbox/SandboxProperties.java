@@ -11,7 +11,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param timeScale  multiplies WeChat's retry schedule (15 s, 15 s, 30 s, 3 m, ...); 0.01 makes 15 s into 150 ms
  * @param refundDelay how long the sandbox takes to complete a refund before notifying (before scaling)
  * @param wechatSigning which key signs WeChat answers and notifications: the WeChat Pay public key's
- *                   ({@code PUBLIC_KEY}) or the newest platform certificate's ({@code CERTIFICATE})
+ *                   ({@code PUBLIC_KEY}), the newest platform certificate's ({@code CERTIFICATE}), or a gradual
+ *                   switch from the second to the first ({@code MIGRATING}, one step per {@code wechatMigrationStep}
+ *                   before scaling)
  */
 @ConfigurationProperties("vendpay.sandbox")
 record SandboxProperties(
@@ -20,5 +22,6 @@ record SandboxProperties(
         @DefaultValue("1.0") double timeScale,
         @DefaultValue("3s") Duration refundDelay,
         @DefaultValue("PUBLIC_KEY") io.vendpay.sim.PaymentSandbox.WechatSigning wechatSigning,
+        @DefaultValue("1d") Duration wechatMigrationStep,
         @DefaultValue("8") int threads) {
 }

@@ -31,8 +31,12 @@ final class WechatCrypto {
 
     private final SandboxCredentials merchant;
     private final PrivateKey platformKey;
+    private static final double[] MIGRATION_SHARES = {0.001, 0.01, 0.05, 0.10, 0.20, 0.50, 1.0};
+
     private volatile SandboxCredentials.PlatformCertificate certificate;
-    private volatile boolean signWithCertificate;
+    private volatile io.vendpay.sim.PaymentSandbox.WechatSigning signing = io.vendpay.sim.PaymentSandbox.WechatSigning.PUBLIC_KEY;
+    private volatile long migrationStartedAt;
+    private volatile long migrationStepMs = 86_400_000L;
     private final PublicKey merchantKey;
     private final byte[] apiV3Key;
     private final SecureRandom random = new SecureRandom();
@@ -46,9 +50,22 @@ final class WechatCrypto {
         this.certificate = certs.get(certs.size() - 1);
     }
 
-    /** Sign with the newest platform certificate (certificate mode) or the WeChat Pay public key's private key. */
-    void signWithCertificate(boolean yes) {
-        this.signWithCertificate = yes;
+    /** Which key signs from now on; {@code MIGRATING} starts WeChat's gradual switch now. */
+    void signing(io.vendpay.sim.PaymentSandbox.WechatSigning mode, long migrationStepMs) {
+        this.migrationStepMs = Math.max(1, migrationStepMs);
+        this.migrationStartedAt = System.currentTimeMillis();
+        this.signing = mode;
+    }
+
+    private boolean byCertificate() {
+        return switch (signing) {
+            case CERTIFICATE -> true;
+            case PUBLIC_KEY -> false;
+            case MIGRATING -> {
+                int step = (int) Math.min(MIGRATION_SHARES.length - 1, (System.currentTimeMillis() - migrationStartedAt) / migrationStepMs);
+                yield random.nextDouble() >= MIGRATION_SHARES[step];
+            }
+        };
     }
 
     void useCertificate(SandboxCredentials.PlatformCertificate newest) {
@@ -97,7 +114,7 @@ final class WechatCrypto {
         String ts = Long.toString(System.currentTimeMillis() / 1000);
         String nonce = randomString(32);
         var cert = certificate;
-        boolean byCertificate = signWithCertificate;
+        boolean byCertificate = byCertificate();
         var h = new LinkedHashMap<String, String>();
         h.put("Wechatpay-Nonce", nonce);
         h.put("Wechatpay-Signature", sign(ts + "\n" + nonce + "\n" + body + "\n",

@@ -49,7 +49,7 @@ final class WechatSandboxApi {
         this.faults = faults;
         this.json = json;
         this.props = props;
-        crypto.signWithCertificate(props.wechatSigning() == PaymentSandbox.WechatSigning.CERTIFICATE);
+        crypto.signing(props.wechatSigning(), delivery.scaled(props.wechatMigrationStep().toMillis()));
     }
 
     String mchid() {
@@ -239,7 +239,7 @@ final class WechatSandboxApi {
     }
 
     void signing(PaymentSandbox.WechatSigning signing) {
-        crypto.signWithCertificate(signing == PaymentSandbox.WechatSigning.CERTIFICATE);
+        crypto.signing(signing, delivery.scaled(props.wechatMigrationStep().toMillis()));
     }
 
     // ---------------------------------------------------------------- documents
