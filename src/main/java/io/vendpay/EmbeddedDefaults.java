@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.vendpay.sim.AlipaySandboxCredentials;
 import io.vendpay.sim.SandboxCredentials;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
@@ -25,8 +26,9 @@ import org.springframework.core.env.MapPropertySource;
  * <ul>
  *   <li>no {@code spring.datasource.url}: H2 in MySQL mode under {@code vendpay.data-dir};</li>
  *   <li>no {@code vendpay.admin.token}: one generated once and kept in {@code <data-dir>/admin-token};</li>
- *   <li>no {@code vendpay.channels.wechat.api-base-url}: the in-process sandbox, with a generated
- *       sandbox merchant; a configured real endpoint switches the sandbox and the simulated fleet off.</li>
+ *   <li>no {@code vendpay.channels.wechat.api-base-url} nor {@code vendpay.channels.alipay.gateway-url}: the
+ *       in-process sandbox for both channels, with a generated sandbox merchant and Alipay app; a configured
+ *       real endpoint switches the sandbox and the simulated fleet off.</li>
  * </ul>
  */
 class EmbeddedDefaults implements EnvironmentPostProcessor, Ordered {
@@ -70,8 +72,8 @@ class EmbeddedDefaults implements EnvironmentPostProcessor, Ordered {
         }
 
         boolean sandboxWanted = Boolean.parseBoolean(env.getProperty("vendpay.sandbox.enabled", "true"));
-        boolean realWechat = hasText(env, "vendpay.channels.wechat.api-base-url");
-        boolean sandbox = sandboxWanted && !realWechat;
+        boolean realChannel = hasText(env, "vendpay.channels.wechat.api-base-url") || hasText(env, "vendpay.channels.alipay.gateway-url");
+        boolean sandbox = sandboxWanted && !realChannel;
         defaults.put("vendpay.sandbox.enabled", sandbox);
         if (sandbox) {
             int port = Integer.parseInt(env.getProperty("vendpay.sandbox.port", "0"));
@@ -90,6 +92,14 @@ class EmbeddedDefaults implements EnvironmentPostProcessor, Ordered {
             defaults.put(w + "merchant-private-key", merchant.merchantPrivateKeyPem().toString());
             defaults.put(w + "platform-public-key", merchant.platformPublicKeyPem().toString());
             defaults.put(w + "platform-public-key-id", merchant.platformPublicKeyId());
+            AlipaySandboxCredentials app = AlipaySandboxCredentials.loadOrCreate(dataDir);
+            String a = "vendpay.channels.alipay.";
+            defaults.put(a + "enabled", true);
+            defaults.put(a + "gateway-url", "http://127.0.0.1:" + port + "/gateway.do");
+            defaults.put(a + "app-id", app.appId());
+            defaults.put(a + "seller-id", app.sellerId());
+            defaults.put(a + "app-private-key", app.appPrivateKeyPem().toString());
+            defaults.put(a + "alipay-public-key", app.alipayPublicKeyPem().toString());
         } else {
             defaults.put("vendpay.sim.enabled", false);
         }

@@ -25,6 +25,12 @@ public interface PaymentSandbox {
     /** The payment notification for a paid WeChat order, signed and encrypted now, exactly as it would be sent. */
     Optional<SignedRequest> paymentNotification(String outTradeNo);
 
+    /**
+     * The form parameters of the notification Alipay would send now for a paid trade with this
+     * {@code trade_status} (e.g. TRADE_SUCCESS, or TRADE_FINISHED when the refund window closes), signed.
+     */
+    Map<String, String> alipayNotice(String outTradeNo, String tradeStatus);
+
     /** How many times each out_refund_no was requested, per channel's refund API. */
     Map<String, Integer> refundRequests();
 

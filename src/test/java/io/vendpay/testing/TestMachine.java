@@ -99,13 +99,22 @@ public final class TestMachine implements AutoCloseable {
     // ------------------------------------------------------------ HTTP
 
     public HttpResponse<String> order(String clientOrderId, String slot) {
-        return signed("POST", "/api/v1/device/orders",
-                "{\"clientOrderId\":\"" + clientOrderId + "\",\"slot\":\"" + slot + "\",\"channel\":\"WECHAT\"}");
+        return order(clientOrderId, slot, "WECHAT");
     }
 
-    /** Creates an order on A1 and returns its JSON (asserting 201). */
+    public HttpResponse<String> order(String clientOrderId, String slot, String channel) {
+        return signed("POST", "/api/v1/device/orders",
+                "{\"clientOrderId\":\"" + clientOrderId + "\",\"slot\":\"" + slot + "\",\"channel\":\"" + channel + "\"}");
+    }
+
+    /** Creates a WeChat Pay order on A1 and returns its JSON (asserting 201). */
     public JsonNode newOrder() {
-        var r = order("c-" + UUID.randomUUID(), "A1");
+        return newOrder("WECHAT");
+    }
+
+    /** Creates an order on A1 paid through {@code channel} and returns its JSON (asserting 201). */
+    public JsonNode newOrder(String channel) {
+        var r = order("c-" + UUID.randomUUID(), "A1", channel);
         if (r.statusCode() != 201) {
             throw new AssertionError("order not created: " + r.statusCode() + " " + r.body());
         }

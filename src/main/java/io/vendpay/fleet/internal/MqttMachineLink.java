@@ -104,7 +104,8 @@ class MqttMachineLink implements MachineLink, SmartLifecycle {
     }
 
     private void connect() {
-        if (!running) {
+        MqttAsyncClient c = client;
+        if (!running || c == null) {
             return;
         }
         var options = new MqttConnectOptions();
@@ -120,18 +121,18 @@ class MqttMachineLink implements MachineLink, SmartLifecycle {
             }
         }
         try {
-            client.connect(options).waitForCompletion(15_000);
+            c.connect(options).waitForCompletion(15_000);
         } catch (MqttException e) {
             log.warn("event=mqtt.connect_failed url={} reason=\"{}\" retry_in=2s", props.url(), e.getMessage());
             connector.schedule(this::connect, 2, TimeUnit.SECONDS);
         }
     }
 
-    private void subscribe() {
+    private void subscribe(MqttAsyncClient c) {
         String filter = props.sharedGroup() == null || props.sharedGroup().isBlank()
                 ? "vend/+/evt" : "$share/" + props.sharedGroup() + "/vend/+/evt";
         try {
-            client.subscribe(filter, 1, null, new IMqttActionListener() {
+            c.subscribe(filter, 1, null, new IMqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     int granted = token.getGrantedQos() == null || token.getGrantedQos().length == 0 ? -1 : token.getGrantedQos()[0];
@@ -152,11 +153,12 @@ class MqttMachineLink implements MachineLink, SmartLifecycle {
         }
     }
 
+    /** Disconnects; {@link #start} connects again (the broker kept the session). Pools live until destroy. */
     @Override
     public void stop() {
         running = false;
-        connector.shutdownNow();
         MqttAsyncClient c = client;
+        client = null;
         if (c != null) {
             try {
                 if (c.isConnected()) {
@@ -167,6 +169,12 @@ class MqttMachineLink implements MachineLink, SmartLifecycle {
                 log.debug("event=mqtt.close_error reason=\"{}\"", e.getMessage());
             }
         }
+    }
+
+    @jakarta.annotation.PreDestroy
+    void destroy() {
+        stop();
+        connector.shutdownNow();
         inbound.shutdown();
         try {
             inbound.awaitTermination(5, TimeUnit.SECONDS);
@@ -189,7 +197,10 @@ class MqttMachineLink implements MachineLink, SmartLifecycle {
         @Override
         public void connectComplete(boolean reconnect, String serverURI) {
             log.info("event=mqtt.connected url={} reconnect={}", serverURI, reconnect);
-            subscribe();
+            MqttAsyncClient c = client;
+            if (c != null) {
+                subscribe(c);
+            }
         }
 
         @Override
@@ -200,6 +211,9 @@ class MqttMachineLink implements MachineLink, SmartLifecycle {
         @Override
         public void messageArrived(String topic, MqttMessage message) {
             MqttAsyncClient c = client;
+            if (c == null) {
+                return; // stopping: not acknowledged, so the broker delivers it again after the restart
+            }
             int id = message.getId();
             int qos = message.getQos();
             byte[] payload = message.getPayload();

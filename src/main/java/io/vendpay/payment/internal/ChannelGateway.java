@@ -21,7 +21,7 @@ public interface ChannelGateway {
     PaymentStatus query(String orderNo);
 
     /** Where a refund stands at the channel. */
-    RefundAnswer queryRefund(String outRefundNo);
+    RefundAnswer queryRefund(String outRefundNo, String orderNo);
 
     /** Requests a refund; idempotent at the channel by {@code outRefundNo}. */
     RefundAnswer refund(String outRefundNo, String orderNo, String channelTxnId, long totalFen, long refundFen, String reason);

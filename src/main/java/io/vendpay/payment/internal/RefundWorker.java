@@ -79,7 +79,7 @@ public class RefundWorker {
         }
         ChannelGateway.RefundAnswer answer;
         try {
-            answer = channel.queryRefund(outRefundNo);
+            answer = channel.queryRefund(outRefundNo, refund.orderNo());
         } catch (ChannelException e) {
             log.warn("event=refund.query_failed out_refund_no={} error=\"{}\"", outRefundNo, e.getMessage());
             ledger.askAgainAt(outRefundNo, now + again, now);

@@ -106,7 +106,7 @@ class WechatPayClient implements ChannelGateway {
     }
 
     @Override
-    public RefundAnswer queryRefund(String outRefundNo) {
+    public RefundAnswer queryRefund(String outRefundNo, String orderNo) {
         var request = new QueryByOutRefundNoRequest();
         request.setOutRefundNo(outRefundNo);
         Refund r = call("refund query " + outRefundNo, () -> refunds.queryByOutRefundNo(request));

@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param dispenseTime         how long the machine takes to vend
  * @param dispenseFailureRate  share of vends that fail (the order is refunded)
  * @param neverPayRate         share of customers who walk away without paying (the order expires)
+ * @param alipayShare          share of customers who pay by Alipay rather than WeChat Pay
  */
 @ConfigurationProperties("vendpay.sim")
 record SimProperties(
@@ -24,5 +25,6 @@ record SimProperties(
         @DefaultValue("400ms") Duration dispenseTime,
         @DefaultValue("0.05") double dispenseFailureRate,
         @DefaultValue("0.05") double neverPayRate,
-        @DefaultValue("30s") Duration heartbeatEvery) {
+        @DefaultValue("30s") Duration heartbeatEvery,
+        @DefaultValue("0.3") double alipayShare) {
 }

@@ -141,7 +141,8 @@ final class SimulatedMachine {
         try {
             int i = ThreadLocalRandom.current().nextInt(SLOTS.length);
             String clientOrderId = id + "-" + System.currentTimeMillis() + "-" + seq.incrementAndGet();
-            String body = "{\"clientOrderId\":\"" + clientOrderId + "\",\"slot\":\"" + SLOTS[i] + "\",\"channel\":\"WECHAT\"}";
+            String channel = ThreadLocalRandom.current().nextDouble() < props.alipayShare() ? "ALIPAY" : "WECHAT";
+            String body = "{\"clientOrderId\":\"" + clientOrderId + "\",\"slot\":\"" + SLOTS[i] + "\",\"channel\":\"" + channel + "\"}";
             var response = signed("POST", "/api/v1/device/orders", body);
             if (response.statusCode() == 201 || response.statusCode() == 200) {
                 JsonNode order = json.readTree(response.body());

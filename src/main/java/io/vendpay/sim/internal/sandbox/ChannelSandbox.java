@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import io.vendpay.sim.AlipaySandboxCredentials;
 import io.vendpay.sim.PaymentSandbox;
 import io.vendpay.sim.SandboxCredentials;
 import jakarta.servlet.http.HttpServlet;
@@ -46,7 +47,9 @@ class ChannelSandbox implements PaymentSandbox, SmartLifecycle {
     private final SandboxLedger ledger;
     private final SandboxFaults faults = new SandboxFaults();
     private final NotificationDelivery wechatDelivery;
+    private final NotificationDelivery alipayDelivery;
     private final WechatSandboxApi wechat;
+    private final AlipaySandboxApi alipay;
     private Tomcat server;
     private int port;
 
@@ -58,6 +61,10 @@ class ChannelSandbox implements PaymentSandbox, SmartLifecycle {
         this.wechatDelivery = new NotificationDelivery(props.timeScale(), NotificationDelivery.WECHAT_RETRY_SECONDS,
                 NotificationDelivery::wechatAccepted);
         this.wechat = new WechatSandboxApi(new WechatCrypto(merchant), ledger, wechatDelivery, faults, json, props);
+        this.alipayDelivery = new NotificationDelivery(props.timeScale(), AlipaySandboxApi.ALIPAY_RETRY_SECONDS,
+                AlipaySandboxApi::accepted);
+        this.alipay = new AlipaySandboxApi(AlipaySandboxCredentials.loadOrCreate(Path.of(dataDir)), ledger, alipayDelivery,
+                faults, json);
     }
 
     @Override
@@ -78,6 +85,9 @@ class ChannelSandbox implements PaymentSandbox, SmartLifecycle {
                     String path = req.getRequestURI();
                     if (path.startsWith("/v3/")) {
                         wechat.handle(req, resp);
+                    } else if (path.equals("/gateway.do")) {
+                        req.setCharacterEncoding("UTF-8");
+                        alipay.handle(req, resp);
                     } else {
                         customer(req, resp);
                     }
@@ -91,7 +101,8 @@ class ChannelSandbox implements PaymentSandbox, SmartLifecycle {
             throw new IllegalStateException("Cannot start the payment sandbox on port " + props.port()
                     + "; set vendpay.sandbox.port to a free port", e);
         }
-        log.info("event=sandbox.started url={} wechat_mchid={} time_scale={}", baseUrl(), wechat.mchid(), props.timeScale());
+        log.info("event=sandbox.started url={} wechat_mchid={} alipay=/gateway.do time_scale={}", baseUrl(), wechat.mchid(),
+                props.timeScale());
     }
 
     @Override
@@ -105,7 +116,14 @@ class ChannelSandbox implements PaymentSandbox, SmartLifecycle {
             }
             server = null;
         }
+    }
+
+    /** Stopping pauses the HTTP server only; the books and pending notifications live until the context ends. */
+    @jakarta.annotation.PreDestroy
+    void close() {
+        stop();
         wechatDelivery.close();
+        alipayDelivery.close();
         ledger.close();
     }
 
@@ -160,6 +178,7 @@ class ChannelSandbox implements PaymentSandbox, SmartLifecycle {
         var trade = ledger.tradeByCode(qrCode).orElseThrow(() -> new IllegalArgumentException("unknown QR code"));
         return switch (trade.channel()) {
             case WechatSandboxApi.CHANNEL -> wechat.pay(trade, amountFen, notify);
+            case AlipaySandboxApi.CHANNEL -> alipay.pay(trade, amountFen, notify);
             default -> throw new IllegalArgumentException("no sandbox for channel " + trade.channel());
         };
     }
@@ -173,12 +192,18 @@ class ChannelSandbox implements PaymentSandbox, SmartLifecycle {
     public Map<String, Integer> refundRequests() {
         var m = new LinkedHashMap<String, Integer>();
         ledger.refunds(WechatSandboxApi.CHANNEL).forEach(r -> m.put(r.outRefundNo(), r.requests()));
+        ledger.refunds(AlipaySandboxApi.CHANNEL).forEach(r -> m.put(r.outRefundNo(), r.requests()));
         return m;
     }
 
     @Override
     public Faults faults() {
         return faults;
+    }
+
+    @Override
+    public Map<String, String> alipayNotice(String outTradeNo, String tradeStatus) {
+        return alipay.notice(outTradeNo, tradeStatus);
     }
 
     @Override

@@ -1,0 +1,122 @@
+package io.vendpay.payment.internal.alipay;
+
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.alipay.api.AlipayApiException;
+import com.alipay.api.internal.util.AlipaySignature;
+import io.vendpay.payment.PaymentChannel;
+import io.vendpay.payment.internal.ChannelNotification;
+import io.vendpay.shared.ChinaTime;
+import io.vendpay.shared.Money;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Verifies an Alipay asynchronous notification (RSA2 over the sorted parameters without
+ * {@code sign}/{@code sign_type}, the SDK's {@code rsaCheckV1}) and maps it onto vendpay's
+ * notification model:
+ * <ul>
+ *   <li>{@code TRADE_SUCCESS} and {@code TRADE_FINISHED} are the payment, both under the dedup key
+ *       (trade_no, TRANSACTION.SUCCESS): {@code TRADE_FINISHED} months later is the same payment again,
+ *       never a second one;</li>
+ *   <li>a notice carrying refund fields ({@code refund_fee}, {@code out_biz_no}, {@code gmt_refund}) is a
+ *       refund event, whatever its {@code trade_status} (Alipay sends partial refunds as TRADE_SUCCESS);</li>
+ *   <li>anything else that verifies ({@code WAIT_BUYER_PAY}, {@code TRADE_CLOSED}) is stored and ignored.</li>
+ * </ul>
+ */
+@Component
+@ConditionalOnProperty(prefix = "vendpay.channels.alipay", name = "enabled", havingValue = "true")
+class AlipayNotificationVerifier {
+
+    private static final DateTimeFormatter ALIPAY_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    private final AlipayProperties props;
+    private final String alipayPublicKey;
+    private final JsonMapper json;
+
+    AlipayNotificationVerifier(AlipayProperties props, JsonMapper json) {
+        this.props = props;
+        this.json = json;
+        this.alipayPublicKey = AlipayProperties.base64Of(props.alipayPublicKey(), "alipay-public-key");
+    }
+
+    static final class Refusal extends RuntimeException {
+        final String reason;
+
+        Refusal(String reason, String message) {
+            super(message, null, false, false);
+            this.reason = reason;
+        }
+    }
+
+    ChannelNotification verify(Map<String, String> params, long now) {
+        if (params.get("sign") == null || params.get("sign").isBlank()) {
+            throw new Refusal("SIGNATURE_MISSING", "unsigned notification");
+        }
+        boolean valid;
+        try {
+            // the SDK removes sign and sign_type from the map it is given: give it a copy
+            valid = AlipaySignature.rsaCheckV1(new HashMap<>(params), alipayPublicKey, "UTF-8", "RSA2");
+        } catch (AlipayApiException | RuntimeException e) {
+            valid = false;
+        }
+        if (!valid) {
+            throw new Refusal("SIGNATURE_INVALID", "signature verification failed");
+        }
+        if (!props.appId().equals(params.get("app_id"))) {
+            throw new Refusal("APP_ID_MISMATCH", "app_id " + params.get("app_id") + " is not this platform's");
+        }
+        if (props.sellerId() != null && !props.sellerId().isBlank() && params.get("seller_id") != null
+                && !props.sellerId().equals(params.get("seller_id"))) {
+            throw new Refusal("SELLER_MISMATCH", "seller_id " + params.get("seller_id") + " is not this platform's");
+        }
+        String tradeNo = params.get("trade_no");
+        String outTradeNo = params.get("out_trade_no");
+        if (tradeNo == null || outTradeNo == null) {
+            throw new Refusal("FIELDS_MISSING", "trade_no and out_trade_no are required");
+        }
+        String status = params.getOrDefault("trade_status", "");
+        String payload = json.writeValueAsString(new TreeMap<>(params));
+        String outBizNo = blankToNull(params.get("out_biz_no"));
+        boolean refundNotice = outBizNo != null || blankToNull(params.get("refund_fee")) != null
+                || blankToNull(params.get("gmt_refund")) != null;
+        try {
+            if (refundNotice) {
+                String refundKey = outBizNo != null ? outBizNo : tradeNo + ":" + params.get("gmt_refund");
+                Long refunded = blankToNull(params.get("refund_fee")) == null ? null : Money.fenOf(params.get("refund_fee"));
+                return new ChannelNotification(PaymentChannel.ALIPAY, refundKey, ChannelNotification.REFUND_SUCCESS, outTradeNo,
+                        outBizNo, params.get("notify_id"), refunded, status, payload, time(params.get("gmt_refund"), now),
+                        ChannelNotification.NOTIFY);
+            }
+            if (status.equals("TRADE_SUCCESS") || status.equals("TRADE_FINISHED")) {
+                return new ChannelNotification(PaymentChannel.ALIPAY, tradeNo, ChannelNotification.PAYMENT_SUCCESS, outTradeNo,
+                        null, params.get("notify_id"), Money.fenOf(params.get("total_amount")), "SUCCESS", payload,
+                        time(params.get("gmt_payment"), now), ChannelNotification.NOTIFY);
+            }
+        } catch (NumberFormatException e) {
+            throw new Refusal("AMOUNT_INVALID", "amount is not a yuan amount with at most two decimals: " + e.getMessage());
+        }
+        return new ChannelNotification(PaymentChannel.ALIPAY, tradeNo, "TRADE." + (status.isEmpty() ? "UNKNOWN" : status),
+                outTradeNo, null, params.get("notify_id"), null, status, payload, now, ChannelNotification.NOTIFY);
+    }
+
+    private static long time(String alipayTime, long fallback) {
+        if (alipayTime == null || alipayTime.isBlank()) {
+            return fallback;
+        }
+        try {
+            return LocalDateTime.parse(alipayTime, ALIPAY_TIME).atZone(ChinaTime.ZONE).toInstant().toEpochMilli();
+        } catch (RuntimeException e) {
+            return fallback;
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

@@ -1,0 +1,76 @@
+package io.vendpay.payment.internal.alipay;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vendpay.payment.internal.NotificationJournal;
+import io.vendpay.payment.internal.NotificationProcessor;
+import io.vendpay.payment.internal.NotifyMetrics;
+import io.vendpay.payment.internal.PaymentProperties;
+import io.vendpay.shared.LoadShedder;
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.dao.DataAccessException;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Alipay's notify endpoint (contract section 4): the plain text {@code success} only once the
+ * notification is verified and durably stored; anything else makes Alipay re-send it on its
+ * schedule. Processing happens afterwards on the notification workers.
+ */
+@RestController
+@ConditionalOnProperty(prefix = "vendpay.channels.alipay", name = "enabled", havingValue = "true")
+class AlipayNotifyController {
+
+    private static final Logger log = LoggerFactory.getLogger(AlipayNotifyController.class);
+
+    private final AlipayNotificationVerifier verifier;
+    private final NotificationJournal journal;
+    private final NotificationProcessor processor;
+    private final NotifyMetrics metrics;
+    private final LoadShedder admission;
+
+    AlipayNotifyController(AlipayNotificationVerifier verifier, NotificationJournal journal, NotificationProcessor processor,
+                           NotifyMetrics metrics, PaymentProperties props, MeterRegistry meters) {
+        this.verifier = verifier;
+        this.journal = journal;
+        this.processor = processor;
+        this.metrics = metrics;
+        this.admission = new LoadShedder("alipay_notify", props.notifyConcurrency(), props.notifyMaxWait().toMillis(), meters);
+    }
+
+    @PostMapping(path = AlipayProperties.NOTIFY_PATH, produces = MediaType.TEXT_PLAIN_VALUE)
+    ResponseEntity<String> notify(HttpServletRequest request) {
+        long start = System.nanoTime();
+        if (!admission.tryEnter()) {
+            metrics.record("ALIPAY", "payment", "shed", start);
+            return ResponseEntity.status(503).body("fail");
+        }
+        try {
+            Map<String, String> params = new HashMap<>();
+            request.getParameterMap().forEach((k, v) -> params.put(k, v.length == 0 ? "" : v[0]));
+            var n = verifier.verify(params, System.currentTimeMillis());
+            var stored = journal.store(n, System.currentTimeMillis());
+            stored.ifPresent(processor::submit);
+            metrics.record("ALIPAY", n.isRefundEvent() ? "refund" : "payment", stored.isPresent() ? "stored" : "duplicate", start);
+            return ResponseEntity.ok("success");
+        } catch (AlipayNotificationVerifier.Refusal r) {
+            metrics.record("ALIPAY", "payment", "refused", start);
+            log.warn("event=notify.refused channel=ALIPAY reason={} detail=\"{}\"", r.reason, r.getMessage());
+            // Alipay reads only the body; the reason travels in a header for whoever debugs the exchange
+            return ResponseEntity.badRequest().header("X-Vendpay-Reason", r.reason).body("fail");
+        } catch (DataAccessException e) {
+            metrics.record("ALIPAY", "payment", "error", start);
+            log.error("event=notify.store_failed channel=ALIPAY error=\"{}\"", e.getMessage());
+            return ResponseEntity.status(500).body("fail");
+        } finally {
+            admission.exit();
+        }
+    }
+}
