@@ -67,6 +67,13 @@ public final class TestMachine implements AutoCloseable {
         return m;
     }
 
+    /** The same machine again (after a restart of the platform or of the machine), connected anew. */
+    public static TestMachine reconnect(Platform platform, String deviceId, String secret) {
+        var m = new TestMachine(deviceId, secret, platform.baseUrl(), platform.mqttUrl());
+        m.connect();
+        return m;
+    }
+
     void connect() {
         try {
             mqtt = new MqttClient(mqttUrl, deviceId, new MemoryPersistence());

@@ -51,7 +51,7 @@ public final class TestStores {
         }
     }
 
-    static void exec(String sql) {
+    public static void exec(String sql) {
         try (var c = DriverManager.getConnection(MARIADB_ROOT, "root", ""); var s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
