@@ -10,7 +10,8 @@ import java.util.List;
 import io.vendpay.testing.OnMariaDb;
 import io.vendpay.testing.PlatformTest;
 import io.vendpay.testing.TestMachine;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -21,10 +22,11 @@ import tools.jackson.databind.JsonNode;
 @OnMariaDb
 class UnansweredCommandTest extends PlatformTest {
 
-    @Test
-    void aResultAfterDispenseUnknownStillSettlesTheOrder() {
+    @ParameterizedTest
+    @ValueSource(strings = {"WECHAT", "ALIPAY"})
+    void aResultAfterDispenseUnknownStillSettlesTheOrder(String channel) {
         try (var machine = TestMachine.provision(platform, 5)) {
-            JsonNode order = machine.newOrder();
+            JsonNode order = machine.newOrder(channel);
             String orderNo = order.path("orderNo").asString();
             platform.pay(order);
 
@@ -42,10 +44,11 @@ class UnansweredCommandTest extends PlatformTest {
         }
     }
 
-    @Test
-    void aFailureReportedAfterDispenseUnknownIsRefunded() {
+    @ParameterizedTest
+    @ValueSource(strings = {"WECHAT", "ALIPAY"})
+    void aFailureReportedAfterDispenseUnknownIsRefunded(String channel) {
         try (var machine = TestMachine.provision(platform, 5)) {
-            JsonNode order = machine.newOrder();
+            JsonNode order = machine.newOrder(channel);
             String orderNo = order.path("orderNo").asString();
             platform.pay(order);
             await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("DISPENSE_UNKNOWN"));

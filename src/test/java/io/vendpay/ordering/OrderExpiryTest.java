@@ -9,19 +9,21 @@ import java.time.Duration;
 import io.vendpay.testing.OnMariaDb;
 import io.vendpay.testing.PlatformTest;
 import io.vendpay.testing.TestMachine;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 /** Contract section 3, CREATED --expired--> CLOSED, and the payments that race with it. */
 @OnMariaDb
 class OrderExpiryTest extends PlatformTest {
 
-    @Test
-    void anExpiredUnpaidOrderIsClosedAtTheChannelAndReleasesItsUnit() {
+    @ParameterizedTest
+    @ValueSource(strings = {"WECHAT", "ALIPAY"})
+    void anExpiredUnpaidOrderIsClosedAtTheChannelAndReleasesItsUnit(String channel) {
         try (var machine = TestMachine.provision(platform, 1)) {
-            JsonNode order = machine.newOrder();
+            JsonNode order = machine.newOrder(channel);
             String orderNo = order.path("orderNo").asString();
-            assertThat(machine.order("next-customer", "A1").statusCode()).isEqualTo(409);
+            assertThat(machine.order("next-customer", "A1", channel).statusCode()).isEqualTo(409);
 
             platform.expireNow(orderNo);
 
@@ -29,14 +31,15 @@ class OrderExpiryTest extends PlatformTest {
             assertThat(platform.count("SELECT held FROM slot WHERE device_id = ?", machine.deviceId)).isZero();
             assertThat(platform.order(orderNo).path("timeline").findValuesAsString("type")).containsExactly("CREATED", "EXPIRE");
             assertThatThrownBy(() -> platform.pay(order)).as("closed at the channel").hasMessageContaining("CLOSED");
-            assertThat(machine.order("next-customer-2", "A1").statusCode()).isEqualTo(201);
+            assertThat(machine.order("next-customer-2", "A1", channel).statusCode()).isEqualTo(201);
         }
     }
 
-    @Test
-    void anOrderPaidAtTheChannelIsNotClosedButDispensed() {
+    @ParameterizedTest
+    @ValueSource(strings = {"WECHAT", "ALIPAY"})
+    void anOrderPaidAtTheChannelIsNotClosedButDispensed(String channel) {
         try (var machine = TestMachine.provision(platform, 5)) {
-            JsonNode order = machine.newOrder();
+            JsonNode order = machine.newOrder(channel);
             String orderNo = order.path("orderNo").asString();
             platform.sandbox.pay(order.path("qrCode").asString(), null, false);   // paid; the notification is lost
 
@@ -51,10 +54,11 @@ class OrderExpiryTest extends PlatformTest {
         }
     }
 
-    @Test
-    void aPaymentForAnOrderThatExpiredIsRefundedNeverDispensed() {
+    @ParameterizedTest
+    @ValueSource(strings = {"WECHAT", "ALIPAY"})
+    void aPaymentForAnOrderThatExpiredIsRefundedNeverDispensed(String channel) {
         try (var machine = TestMachine.provision(platform, 5)) {
-            JsonNode order = machine.newOrder();
+            JsonNode order = machine.newOrder(channel);
             String orderNo = order.path("orderNo").asString();
             platform.sandbox.faults().failCloseRequests(1);      // the channel cannot be reached at expiry
             platform.expireNow(orderNo);

@@ -11,6 +11,8 @@ import io.vendpay.testing.PlatformTest;
 import io.vendpay.testing.TestMachine;
 import io.vendpay.testing.WechatNotifications;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import tools.jackson.databind.JsonNode;
@@ -23,10 +25,11 @@ class AmountAndUnknownOrderTest extends PlatformTest {
     @Autowired
     MeterRegistry meters;
 
-    @Test
-    void aPaymentOfTheWrongAmountIsRefundedAndNeverDispensed() {
+    @ParameterizedTest
+    @ValueSource(strings = {"WECHAT", "ALIPAY"})
+    void aPaymentOfTheWrongAmountIsRefundedAndNeverDispensed(String channel) {
         try (var machine = TestMachine.provision(platform, 5)) {
-            JsonNode order = machine.newOrder();
+            JsonNode order = machine.newOrder(channel);
             String orderNo = order.path("orderNo").asString();
 
             platform.sandbox.pay(order.path("qrCode").asString(), 1L, true);
