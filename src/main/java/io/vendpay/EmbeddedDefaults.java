@@ -53,9 +53,10 @@ class EmbeddedDefaults implements EnvironmentPostProcessor, Ordered {
         // Pinned above every other source: a placeholder such as ${random.uuid} must resolve once.
         env.getPropertySources().addFirst(new MapPropertySource(SOURCE + "DataDir", Map.of("vendpay.data-dir", dataDir.toString())));
 
+        // AUTO_SERVER: a command-line mode (reconcile, bench audit) can open the same file while the server runs
         if (!env.containsProperty("spring.datasource.url")) {
             defaults.put("spring.datasource.url", "jdbc:h2:file:" + dataDir.resolve("vendpay")
-                    + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;CASE_INSENSITIVE_IDENTIFIERS=TRUE;DB_CLOSE_ON_EXIT=FALSE");
+                    + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;CASE_INSENSITIVE_IDENTIFIERS=TRUE;DB_CLOSE_ON_EXIT=FALSE;AUTO_SERVER=TRUE");
             defaults.put("spring.datasource.username", "sa");
             defaults.put("spring.datasource.password", "");
         }

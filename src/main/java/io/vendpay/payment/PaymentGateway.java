@@ -57,6 +57,20 @@ public class PaymentGateway {
         return gateway(channel).createQrCode(orderNo, amountFen, description, expiresAt);
     }
 
+    /**
+     * Records a payment the channel confirmed by other means than a notification or query (a line
+     * of the daily bill): stored and processed exactly like a notification, under the same dedup
+     * key, so it has an effect only when vendpay never learnt of this payment. Returns whether it
+     * was new to vendpay.
+     */
+    public boolean confirmFromBill(PaymentChannel channel, String orderNo, String transactionId, long amountFen, long paidAt) {
+        var found = new ChannelNotification(channel, transactionId, ChannelNotification.PAYMENT_SUCCESS, orderNo, null, null,
+                amountFen, "SUCCESS", "{}", paidAt, ChannelNotification.BILL);
+        var stored = journal.store(found, System.currentTimeMillis());
+        stored.ifPresent(processor::submit);
+        return stored.isPresent();
+    }
+
     /** What became of a close request. */
     public enum CloseOutcome { CLOSED, ALREADY_PAID }
 

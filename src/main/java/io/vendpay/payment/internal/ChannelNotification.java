@@ -8,7 +8,8 @@ import io.vendpay.payment.PaymentChannel;
  * @param transactionId the channel's id of what the event is about: the payment's transaction id,
  *                      or the refund's id for refund events; with {@code eventType} it is the dedup key
  * @param eventType     {@code TRANSACTION.SUCCESS}, {@code REFUND.SUCCESS}, ... (Alipay's mapped to the same names)
- * @param source        how vendpay learnt it: {@code NOTIFY} (the channel pushed it) or {@code QUERY} (vendpay asked);
+ * @param source        how vendpay learnt it: {@code NOTIFY} (the channel pushed it), {@code QUERY} (vendpay asked)
+ *                      or {@code BILL} (the daily bill showed it);
  *                      either way it is stored and processed the same, under the same dedup key
  */
 public record ChannelNotification(
@@ -26,6 +27,7 @@ public record ChannelNotification(
 
     public static final String NOTIFY = "NOTIFY";
     public static final String QUERY = "QUERY";
+    public static final String BILL = "BILL";
 
     public static final String PAYMENT_SUCCESS = "TRANSACTION.SUCCESS";
     public static final String REFUND_SUCCESS = "REFUND.SUCCESS";
