@@ -56,7 +56,7 @@ class EmbeddedDefaults implements EnvironmentPostProcessor, Ordered {
         // AUTO_SERVER: a command-line mode (reconcile, bench audit) can open the same file while the server runs
         if (!env.containsProperty("spring.datasource.url")) {
             defaults.put("spring.datasource.url", "jdbc:h2:file:" + dataDir.resolve("vendpay")
-                    + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;CASE_INSENSITIVE_IDENTIFIERS=TRUE;DB_CLOSE_ON_EXIT=FALSE;AUTO_SERVER=TRUE");
+                    + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;CASE_INSENSITIVE_IDENTIFIERS=TRUE;AUTO_SERVER=TRUE");
             defaults.put("spring.datasource.username", "sa");
             defaults.put("spring.datasource.password", "");
         }
