@@ -7,7 +7,12 @@ final class CommandLineModes {
     }
 
     static int run(String mode, String[] args) {
-        System.err.println("vendpay: unknown mode '" + mode + "'. Run without a mode to serve.");
-        return 2;
+        return switch (mode) {
+            case "bench" -> io.vendpay.sim.Bench.run(args);
+            default -> {
+                System.err.println("vendpay: unknown mode '" + mode + "'. Modes: bench. Run without a mode to serve.");
+                yield 2;
+            }
+        };
     }
 }

@@ -58,6 +58,14 @@ class ApiExceptionHandler {
                 .body(new ApiError("NOT_FOUND", "No such path: /" + e.getResourcePath()));
     }
 
+    /** A lock wait or deadlock lost to a concurrent request: nothing was changed, and a retry will most likely pass. */
+    @ExceptionHandler(org.springframework.dao.TransientDataAccessException.class)
+    ResponseEntity<ApiError> transientStore(org.springframework.dao.TransientDataAccessException e) {
+        log.warn("event=api.store_busy error=\"{}\"", e.getMostSpecificCause().getMessage());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
+                .body(new ApiError("STORE_BUSY", "The store was busy with a conflicting change; nothing was changed. Retry."));
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ApiError> unexpected(Exception e) {
         log.error("event=api.unexpected_error error={}", e.toString(), e);

@@ -22,6 +22,9 @@ public interface PaymentSandbox {
      */
     String pay(String qrCode, Long amountFen, boolean notify);
 
+    /** As {@link #pay(String, Long, boolean)}, the notification delivered {@code copies} times at once (duplicates). */
+    String pay(String qrCode, Long amountFen, boolean notify, int copies);
+
     /** The payment notification for a paid WeChat order, signed and encrypted now, exactly as it would be sent. */
     Optional<SignedRequest> paymentNotification(String outTradeNo);
 
@@ -33,6 +36,9 @@ public interface PaymentSandbox {
 
     /** How many times each out_refund_no was requested, per channel's refund API. */
     Map<String, Integer> refundRequests();
+
+    /** Notification deliveries so far, all channels: {@code attempts} (including re-sends) and {@code failed} attempts. */
+    Map<String, Long> deliveries();
 
     /** Misbehaviour to inject into the next calls. */
     Faults faults();

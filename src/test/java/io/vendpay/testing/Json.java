@@ -10,4 +10,8 @@ public final class Json {
     public static JsonNode read(String text) {
         return TestMachine.JSON.readTree(text);
     }
+
+    public static String write(Object value) {
+        return TestMachine.JSON.writeValueAsString(value);
+    }
 }

@@ -14,6 +14,12 @@ public final class TestProperties {
     public static final String CLIENT_ID = "vendpay.mqtt.client-id=vendpay-test-${random.uuid}";
     public static final String QUERY_AFTER = "vendpay.payment.query-after=2s";
     public static final String REFUND_QUERY_AFTER = "vendpay.payment.refund-query-after=1s";
+    /** Bench runs drain within seconds: unpaid orders expire fast, offline machines go unknown fast. */
+    public static final String BENCH_TIMERS_1 = "vendpay.ordering.payment-timeout=8s";
+    public static final String BENCH_TIMERS_2 = "vendpay.dispense.unknown-after=4s";
+    public static final String BENCH_TIMERS_3 = "vendpay.dispense.resend-after=1s";
+    public static final String SIMULATOR_USER = "vendpay.mqtt.simulator-username=bench-sim";
+    public static final String SIMULATOR_PASSWORD = "vendpay.mqtt.simulator-password=bench-sim-secret";
 
     private TestProperties() {
     }

@@ -66,7 +66,7 @@ class DeviceAdminController {
                 String fresh = newSecret();
                 try {
                     devices.insert(deviceId, spec.name(), text(spec.location()), fresh, now);
-                    slots.replaceSlots(deviceId, wanted);
+                    slots.insertSlots(deviceId, wanted);
                     return fresh;
                 } catch (DuplicateKeyException raced) {
                     existing = devices.find(deviceId);

@@ -100,6 +100,10 @@ class EmbeddedBroker implements SmartLifecycle {
         return server != null;
     }
 
+    private boolean simulator(String user) {
+        return props.simulatorUsername() != null && !props.simulatorUsername().isBlank() && props.simulatorUsername().equals(user);
+    }
+
     static boolean isLocal(String host) {
         return host != null && (host.equals("127.0.0.1") || host.equals("localhost") || host.equals("0.0.0.0") || host.equals("::1"));
     }
@@ -123,6 +127,10 @@ class EmbeddedBroker implements SmartLifecycle {
                 return props.password() != null
                         && MessageDigest.isEqual(props.password().getBytes(StandardCharsets.UTF_8), password);
             }
+            if (simulator(username)) {
+                return props.simulatorPassword() != null
+                        && MessageDigest.isEqual(props.simulatorPassword().getBytes(StandardCharsets.UTF_8), password);
+            }
             if (!username.equals(clientId)) {
                 return false;
             }
@@ -136,6 +144,9 @@ class EmbeddedBroker implements SmartLifecycle {
         @Override
         public boolean canWrite(Topic topic, String user, String client) {
             String t = topic.toString();
+            if (simulator(user)) {
+                return t.startsWith("vend/") && t.endsWith("/evt") && t.indexOf('/', 5) == t.length() - 4;
+            }
             if (props.username().equals(user)) {
                 return t.startsWith("vend/") && t.endsWith("/cmd") && t.indexOf('/', 5) == t.length() - 4;
             }
@@ -145,6 +156,9 @@ class EmbeddedBroker implements SmartLifecycle {
         @Override
         public boolean canRead(Topic topic, String user, String client) {
             String t = topic.toString();
+            if (simulator(user)) {
+                return t.equals("vend/+/cmd") || t.startsWith("$share/") && t.endsWith("/vend/+/cmd");
+            }
             if (props.username().equals(user)) {
                 return t.equals("vend/+/evt") || (t.startsWith("vend/") && t.endsWith("/evt"));
             }

@@ -18,6 +18,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param inboundWorkers   threads that process machine events
  * @param inboundQueue     events waiting for a worker; when full, the MQTT reader waits (backpressure to the broker)
  * @param maxInflight      QoS 1 publishes awaiting PUBACK
+ * @param simulatorUsername embedded broker only, off unless set: an account that may read every {@code cmd} topic and
+ *                          publish every {@code evt} topic, so the peak simulator can drive many machines over a few
+ *                          connections. Never set it where real machines connect.
  */
 @ConfigurationProperties("vendpay.mqtt")
 record MqttProperties(
@@ -29,7 +32,9 @@ record MqttProperties(
         String sharedGroup,
         @DefaultValue("4") int inboundWorkers,
         @DefaultValue("2000") int inboundQueue,
-        @DefaultValue("2000") int maxInflight) {
+        @DefaultValue("2000") int maxInflight,
+        String simulatorUsername,
+        String simulatorPassword) {
 
     java.net.URI uri() {
         return java.net.URI.create(url);

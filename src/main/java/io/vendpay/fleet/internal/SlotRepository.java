@@ -55,6 +55,16 @@ public class SlotRepository {
                 .list();
     }
 
+    void insertSlots(String deviceId, List<SlotRow> rows) {
+        for (SlotRow w : rows) {
+            jdbc.sql("""
+                    INSERT INTO slot (device_id, slot, product_id, product_name, price_fen, stock, capacity, held)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 0)""")
+                    .params(deviceId, w.slot(), w.productId(), w.productName(), w.priceFen(), w.stock(), w.capacity())
+                    .update();
+        }
+    }
+
     void replaceSlots(String deviceId, List<SlotRow> wanted) {
         List<String> existing = jdbc.sql("SELECT slot FROM slot WHERE device_id = ?").param(deviceId).query(String.class).list();
         for (String s : existing) {
@@ -69,11 +79,7 @@ public class SlotRepository {
                     .params(w.productId(), w.productName(), w.priceFen(), w.stock(), w.capacity(), deviceId, w.slot())
                     .update();
             if (updated == 0) {
-                jdbc.sql("""
-                        INSERT INTO slot (device_id, slot, product_id, product_name, price_fen, stock, capacity, held)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, 0)""")
-                        .params(deviceId, w.slot(), w.productId(), w.productName(), w.priceFen(), w.stock(), w.capacity())
-                        .update();
+                insertSlots(deviceId, List.of(w));
             }
         }
     }

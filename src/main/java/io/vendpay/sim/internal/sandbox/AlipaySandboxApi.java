@@ -210,7 +210,7 @@ final class AlipaySandboxApi {
 
     // ---------------------------------------------------------------- customer and notifications
 
-    String pay(SandboxLedger.Trade t, Long amountFen, boolean notify) {
+    String pay(SandboxLedger.Trade t, Long amountFen, boolean notify, int copies) {
         long now = System.currentTimeMillis();
         if (!"NOTPAY".equals(t.state())) {
             throw new IllegalStateException("order " + t.outTradeNo() + " is " + t.state());
@@ -226,8 +226,10 @@ final class AlipaySandboxApi {
         if (notify && t.notifyUrl() != null) {
             String outTradeNo = t.outTradeNo();
             long delay = SandboxFaults.take(faults.delayedPaymentNotifications) ? faults.paymentNotificationDelay.get() : 0;
-            delivery.deliver(new NotificationDelivery.Outgoing(t.notifyUrl(),
-                    () -> tradeNotice(ledger.trade(CHANNEL, outTradeNo).orElseThrow(), "TRADE_SUCCESS", null)), delay);
+            for (int i = 0; i < copies; i++) {
+                delivery.deliver(new NotificationDelivery.Outgoing(t.notifyUrl(),
+                        () -> tradeNotice(ledger.trade(CHANNEL, outTradeNo).orElseThrow(), "TRADE_SUCCESS", null)), delay);
+            }
         }
         return tradeNo;
     }

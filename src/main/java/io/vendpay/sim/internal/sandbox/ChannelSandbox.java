@@ -38,7 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 @ConditionalOnProperty(prefix = "vendpay.sandbox", name = "enabled", havingValue = "true")
-class ChannelSandbox implements PaymentSandbox, SmartLifecycle {
+public class ChannelSandbox implements PaymentSandbox, SmartLifecycle, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ChannelSandbox.class);
 
@@ -52,6 +52,20 @@ class ChannelSandbox implements PaymentSandbox, SmartLifecycle {
     private final AlipaySandboxApi alipay;
     private Tomcat server;
     private int port;
+
+    /**
+     * A sandbox outside any Spring context: the peak simulator runs one in its own process, so that
+     * the channel's work (its RSA signatures above all) is not charged to the server it measures.
+     */
+    public static PaymentSandbox standalone(Path dataDir, int port, double timeScale) {
+        // outside Spring, Tomcat logs through java.util.logging; its shutdown leak checks are noise here
+        java.util.logging.Logger.getLogger("org.apache").setLevel(java.util.logging.Level.SEVERE);
+        var props = new SandboxProperties(true, port, timeScale, java.time.Duration.ofSeconds(1),
+                PaymentSandbox.WechatSigning.PUBLIC_KEY, java.time.Duration.ofDays(1), 32);
+        var sandbox = new ChannelSandbox(props, JsonMapper.builder().build(), dataDir.toString());
+        sandbox.start();
+        return sandbox;
+    }
 
     ChannelSandbox(SandboxProperties props, JsonMapper json, @Value("${vendpay.data-dir}") String dataDir) {
         this.props = props;
@@ -120,7 +134,8 @@ class ChannelSandbox implements PaymentSandbox, SmartLifecycle {
 
     /** Stopping pauses the HTTP server only; the books and pending notifications live until the context ends. */
     @jakarta.annotation.PreDestroy
-    void close() {
+    @Override
+    public void close() {
         stop();
         wechatDelivery.close();
         alipayDelivery.close();
@@ -150,11 +165,14 @@ class ChannelSandbox implements PaymentSandbox, SmartLifecycle {
                 JsonNode r = json.readTree(req.getInputStream().readAllBytes());
                 Long amount = r.hasNonNull("amountFen") ? r.path("amountFen").asLong() : null;
                 try {
-                    String txn = pay(r.path("qrCode").asString(""), amount, r.path("notify").asBoolean(true));
+                    String txn = pay(r.path("qrCode").asString(""), amount, r.path("notify").asBoolean(true),
+                            Math.max(1, Math.min(10, r.path("copies").asInt(1))));
                     write(x, 200, json.writeValueAsString(Map.of("transactionId", txn)));
                 } catch (IllegalArgumentException | IllegalStateException e) {
                     write(x, 409, json.writeValueAsString(Map.of("code", "CANNOT_PAY", "message", e.getMessage())));
                 }
+            } else if (req.getMethod().equals("GET") && req.getRequestURI().equals("/sandbox/deliveries")) {
+                write(x, 200, json.writeValueAsString(deliveries()));
             } else {
                 write(x, 404, "{\"code\":\"NOT_FOUND\"}");
             }
@@ -175,10 +193,15 @@ class ChannelSandbox implements PaymentSandbox, SmartLifecycle {
 
     @Override
     public String pay(String qrCode, Long amountFen, boolean notify) {
+        return pay(qrCode, amountFen, notify, 1);
+    }
+
+    @Override
+    public String pay(String qrCode, Long amountFen, boolean notify, int copies) {
         var trade = ledger.tradeByCode(qrCode).orElseThrow(() -> new IllegalArgumentException("unknown QR code"));
         return switch (trade.channel()) {
-            case WechatSandboxApi.CHANNEL -> wechat.pay(trade, amountFen, notify);
-            case AlipaySandboxApi.CHANNEL -> alipay.pay(trade, amountFen, notify);
+            case WechatSandboxApi.CHANNEL -> wechat.pay(trade, amountFen, notify, copies);
+            case AlipaySandboxApi.CHANNEL -> alipay.pay(trade, amountFen, notify, copies);
             default -> throw new IllegalArgumentException("no sandbox for channel " + trade.channel());
         };
     }
@@ -194,6 +217,12 @@ class ChannelSandbox implements PaymentSandbox, SmartLifecycle {
         ledger.refunds(WechatSandboxApi.CHANNEL).forEach(r -> m.put(r.outRefundNo(), r.requests()));
         ledger.refunds(AlipaySandboxApi.CHANNEL).forEach(r -> m.put(r.outRefundNo(), r.requests()));
         return m;
+    }
+
+    @Override
+    public Map<String, Long> deliveries() {
+        return Map.of("attempts", wechatDelivery.attempts() + alipayDelivery.attempts(),
+                "failed", wechatDelivery.failures() + alipayDelivery.failures());
     }
 
     @Override

@@ -7,7 +7,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -28,13 +27,22 @@ final class NotificationDelivery {
     private static final Logger log = LoggerFactory.getLogger(NotificationDelivery.class);
 
     private final HttpClient http;
-    private final ScheduledExecutorService timer =
-            Executors.newSingleThreadScheduledExecutor(BoundedWorkers.daemonThreads("sandbox-notify"));
+    private final java.util.concurrent.ScheduledThreadPoolExecutor timer =
+            new java.util.concurrent.ScheduledThreadPoolExecutor(1, BoundedWorkers.daemonThreads("sandbox-notify"));
     private final double timeScale;
+    private final Duration answerDeadline;
     private final long[] retrySeconds;
     private final java.util.function.BiPredicate<Integer, String> accepted;
     final AtomicLong attempts = new AtomicLong();
     final AtomicLong failures = new AtomicLong();
+
+    long attempts() {
+        return attempts.get();
+    }
+
+    long failures() {
+        return failures.get();
+    }
 
     /**
      * @param retrySeconds the channel's intervals between attempts
@@ -42,10 +50,14 @@ final class NotificationDelivery {
      */
     NotificationDelivery(double timeScale, long[] retrySeconds, java.util.function.BiPredicate<Integer, String> accepted) {
         this.timeScale = timeScale;
+        // the channels give the merchant 5 s to answer; scaled like the schedule, so that a slow
+        // answer under load is a failed attempt and is retried, as it would be for real
+        this.answerDeadline = Duration.ofMillis(Math.max(50, scaled(5_000)));
         this.retrySeconds = retrySeconds;
         this.accepted = accepted;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
                 .executor(Executors.newFixedThreadPool(4, BoundedWorkers.daemonThreads("sandbox-http"))).build();
+        this.timer.setRemoveOnCancelPolicy(true);
     }
 
     /** WeChat: HTTP 200 or 204; the body does not matter. */
@@ -69,7 +81,7 @@ final class NotificationDelivery {
 
     private void attempt(Outgoing n, int retry) {
         Signed s = n.sign().get();
-        var request = HttpRequest.newBuilder(URI.create(n.url())).timeout(Duration.ofSeconds(5))
+        var request = HttpRequest.newBuilder(URI.create(n.url())).timeout(answerDeadline)
                 .header("Content-Type", s.contentType())
                 .POST(HttpRequest.BodyPublishers.ofString(s.body()));
         s.headers().forEach(request::header);

@@ -16,7 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                   before scaling)
  */
 @ConfigurationProperties("vendpay.sandbox")
-record SandboxProperties(
+public record SandboxProperties(
         @DefaultValue("false") boolean enabled,
         @DefaultValue("0") int port,
         @DefaultValue("1.0") double timeScale,

@@ -203,7 +203,7 @@ final class WechatSandboxApi {
 
     // ---------------------------------------------------------------- customer and control side
 
-    String pay(SandboxLedger.Trade t, Long amountFen, boolean notify) {
+    String pay(SandboxLedger.Trade t, Long amountFen, boolean notify, int copies) {
         long now = System.currentTimeMillis();
         if (!"NOTPAY".equals(t.state())) {
             throw new IllegalStateException("order " + t.outTradeNo() + " is " + t.state());
@@ -218,8 +218,10 @@ final class WechatSandboxApi {
         if (notify && t.notifyUrl() != null) {
             long delay = SandboxFaults.take(faults.delayedPaymentNotifications) ? faults.paymentNotificationDelay.get() : 0;
             String outTradeNo = t.outTradeNo();
-            delivery.deliver(new NotificationDelivery.Outgoing(t.notifyUrl(),
-                    () -> paymentNotificationOf(ledger.trade(CHANNEL, outTradeNo).orElseThrow())), delay);
+            for (int i = 0; i < copies; i++) {
+                delivery.deliver(new NotificationDelivery.Outgoing(t.notifyUrl(),
+                        () -> paymentNotificationOf(ledger.trade(CHANNEL, outTradeNo).orElseThrow())), delay);
+            }
         }
         return txn;
     }

@@ -1,0 +1,268 @@
+package io.vendpay.sim.internal.bench;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import io.vendpay.sim.AlipaySandboxCredentials;
+import io.vendpay.sim.PaymentSandbox;
+import io.vendpay.sim.SandboxCredentials;
+import io.vendpay.sim.internal.sandbox.ChannelSandbox;
+
+/**
+ * A vendpay server the bench starts itself: a child JVM from the same jar, heap capped at 512 MB,
+ * on H2 in a fresh data directory or on a fresh MariaDB database, with Mosquitto when it listens
+ * on 127.0.0.1:1883 and the embedded broker otherwise. The payment channels it talks to are a
+ * sandbox running in the bench's own process, so their work (RSA signatures above all) is not
+ * charged to the server being measured, as WeChat's and Alipay's are not in production.
+ */
+final class LaunchedServer implements BenchServer {
+
+    /** Timers shortened so a run drains within minutes; documented with the results. */
+    static final List<String> TUNING = List.of(
+            "--vendpay.ordering.payment-timeout=30s", "--vendpay.payment.query-after=5s",
+            "--vendpay.payment.query-before-expiry=5s", "--vendpay.dispense.resend-after=3s",
+            "--vendpay.dispense.unknown-after=10s", "--vendpay.payment.refund-query-after=5s");
+    static final double SANDBOX_TIME_SCALE = 0.02;
+
+    private final Process process;
+    private final ChannelSandbox sandbox;
+    private final String baseUrl;
+    private final String token;
+    private final String mqttUrl;
+    private final String mqttUser;
+    private final String mqttPassword;
+    private final String store;
+    private final String dropDatabase;
+    private final Path logFile;
+
+    private LaunchedServer(Process process, ChannelSandbox sandbox, String baseUrl, String token, String mqttUrl, String mqttUser,
+                           String mqttPassword, String store, String dropDatabase, Path logFile) {
+        this.process = process;
+        this.sandbox = sandbox;
+        this.baseUrl = baseUrl;
+        this.token = token;
+        this.mqttUrl = mqttUrl;
+        this.mqttUser = mqttUser;
+        this.mqttPassword = mqttPassword;
+        this.store = store;
+        this.dropDatabase = dropDatabase;
+        this.logFile = logFile;
+    }
+
+    static LaunchedServer start(BenchOptions o, String runTag) throws Exception {
+        Path jar = ownJar();
+        Path dataDir = Files.createTempDirectory("vendpay-bench-" + runTag);
+        int port = freePort();
+        int sandboxPort = freePort();
+        String token = secret();
+        ChannelSandbox sandbox = (ChannelSandbox) ChannelSandbox.standalone(dataDir, sandboxPort, SANDBOX_TIME_SCALE);
+        var merchant = SandboxCredentials.loadOrCreate(dataDir);
+        var app = AlipaySandboxCredentials.loadOrCreate(dataDir);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-Xms512m", "-XX:+UseG1GC", "-jar", jar.toString(),
+                "--server.port=" + port, "--vendpay.data-dir=" + dataDir, "--vendpay.admin.token=" + token,
+                "--vendpay.channels.wechat.enabled=true", "--vendpay.channels.wechat.api-base-url=" + sandbox.baseUrl(),
+                "--vendpay.channels.wechat.mchid=" + merchant.mchid(), "--vendpay.channels.wechat.appid=" + merchant.appid(),
+                "--vendpay.channels.wechat.api-v3-key=" + merchant.apiV3Key(),
+                "--vendpay.channels.wechat.merchant-serial-no=" + merchant.merchantSerialNo(),
+                "--vendpay.channels.wechat.merchant-private-key=" + merchant.merchantPrivateKeyPem(),
+                "--vendpay.channels.wechat.platform-public-key=" + merchant.platformPublicKeyPem(),
+                "--vendpay.channels.wechat.platform-public-key-id=" + merchant.platformPublicKeyId(),
+                "--vendpay.channels.alipay.enabled=true", "--vendpay.channels.alipay.gateway-url=" + sandbox.baseUrl() + "/gateway.do",
+                "--vendpay.channels.alipay.app-id=" + app.appId(), "--vendpay.channels.alipay.seller-id=" + app.sellerId(),
+                "--vendpay.channels.alipay.app-private-key=" + app.appPrivateKeyPem(),
+                "--vendpay.channels.alipay.alipay-public-key=" + app.alipayPublicKeyPem()));
+        cmd.addAll(TUNING);
+        String dropDatabase = null;
+        String store = o.store();
+        if (o.store().equals("mariadb")) {
+            String url = o.springProperties().get("spring.datasource.url");
+            if (url == null) {
+                String db = "vendpay_bench_" + runTag;
+                try (var c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/", "root", "")) {
+                    c.createStatement().execute("CREATE DATABASE " + db);
+                }
+                url = "jdbc:mariadb://127.0.0.1:3306/" + db;
+                cmd.add("--spring.datasource.username=root");
+                cmd.add("--spring.datasource.password=");
+                dropDatabase = db;
+            }
+            cmd.add("--spring.datasource.url=" + url);
+            o.springProperties().forEach((k, v) -> {
+                if (!k.equals("spring.datasource.url")) {
+                    cmd.add("--" + k + "=" + v);
+                }
+            });
+            store = "mariadb";
+        }
+        String mqttUrl;
+        String mqttUser = null;
+        String mqttPassword = null;
+        if (listening(1883)) {
+            mqttUrl = "tcp://127.0.0.1:1883";
+            cmd.add("--vendpay.mqtt.url=" + mqttUrl);
+            cmd.add("--vendpay.mqtt.client-id=vendpay-bench-" + runTag);
+        } else {
+            mqttUrl = "tcp://127.0.0.1:" + freePort();
+            mqttUser = "vendpay-bench";
+            mqttPassword = secret();
+            cmd.addAll(List.of("--vendpay.mqtt.url=" + mqttUrl, "--vendpay.mqtt.embedded-broker=true",
+                    "--vendpay.mqtt.simulator-username=" + mqttUser, "--vendpay.mqtt.simulator-password=" + mqttPassword));
+        }
+        Path log = dataDir.resolve("server.log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        var server = new LaunchedServer(p, sandbox, "http://127.0.0.1:" + port, token, mqttUrl, mqttUser, mqttPassword, store,
+                dropDatabase, log);
+        server.awaitHealthy(Duration.ofSeconds(120));
+        return server;
+    }
+
+    private void awaitHealthy(Duration limit) throws Exception {
+        var http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the server exited with " + process.exitValue() + "; see " + logFile);
+            }
+            try {
+                var r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health")).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // starting
+            }
+            Thread.sleep(500);
+        }
+        close();
+        throw new IllegalStateException("the server did not become healthy within " + limit.toSeconds() + " s; see " + logFile);
+    }
+
+    @Override
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    @Override
+    public String adminToken() {
+        return token;
+    }
+
+    @Override
+    public String mqttUrl() {
+        return mqttUrl;
+    }
+
+    @Override
+    public String mqttUsername() {
+        return mqttUser;
+    }
+
+    @Override
+    public String mqttPassword() {
+        return mqttPassword;
+    }
+
+    @Override
+    public Customers customers() {
+        PaymentSandbox s = sandbox;
+        return new Customers() {
+            @Override
+            public String pay(String qrCode, boolean notify, int copies) {
+                return s.pay(qrCode, null, notify, copies);
+            }
+
+            @Override
+            public long deliveryAttempts() {
+                return s.deliveries().get("attempts");
+            }
+        };
+    }
+
+    /** utime + stime of the server process, from /proc (Linux), in seconds. */
+    @Override
+    public double cpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    @Override
+    public String store() {
+        return store;
+    }
+
+    Path logFile() {
+        return logFile;
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        sandbox.close();
+        if (dropDatabase != null) {
+            try (var c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/", "root", "")) {
+                c.createStatement().execute("DROP DATABASE IF EXISTS " + dropDatabase);
+            } catch (Exception e) {
+                System.err.println("bench: could not drop " + dropDatabase + ": " + e.getMessage());
+            }
+        }
+    }
+
+    static Path ownJar() {
+        String cp = System.getProperty("java.class.path");
+        if (cp != null && cp.endsWith(".jar") && !cp.contains(java.io.File.pathSeparator)) {
+            return Path.of(cp).toAbsolutePath();
+        }
+        throw new IllegalStateException("to start a server the bench must run from the jar (java -jar target/vendpay.jar bench ...); "
+                + "or point it at a running server with --target URL --admin-token T");
+    }
+
+    static int freePort() throws IOException {
+        try (var s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static boolean listening(int port) {
+        try (var s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 300);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String secret() {
+        byte[] b = new byte[18];
+        new SecureRandom().nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+}

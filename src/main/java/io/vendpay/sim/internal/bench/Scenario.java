@@ -1,0 +1,78 @@
+package io.vendpay.sim.internal.bench;
+
+import java.time.Duration;
+
+/**
+ * A named, reproducible load profile: how many machines, how fast each sells over the run, and
+ * how customers, channels and machines misbehave. Rates are per machine per second.
+ */
+record Scenario(
+        String name,
+        int machines,
+        Duration duration,
+        double baseRatePerMachine,
+        double peakMultiplier,
+        Shape shape,
+        double duplicateShare,
+        double dispenseFailureShare,
+        double offlineShare,
+        double neverPayShare,
+        double lostNotificationShare,
+        double alipayShare) {
+
+    /** The rate multiplier (1 = base) at a fraction {@code x} of the run. */
+    interface Shape {
+        double at(double x, double peak);
+    }
+
+    /** Base, ramp up, a long peak window, ramp down, base: 15 % / 10 % / 50 % / 10 % / 15 % of the run. */
+    static final Shape LUNCH = (x, peak) -> {
+        if (x < 0.15 || x >= 0.85) {
+            return 1;
+        }
+        if (x < 0.25) {
+            return 1 + (peak - 1) * (x - 0.15) / 0.10;
+        }
+        if (x < 0.75) {
+            return peak;
+        }
+        return peak - (peak - 1) * (x - 0.75) / 0.10;
+    };
+
+    /**
+     * The founding story's day compressed into the run: the fleet's three rushes at the times of day
+     * they happened (lunch 11:00-12:30, dinner 17:30-18:00, late night 21:00-24:00), quiet elsewhere.
+     */
+    static final Shape DAY = (x, peak) -> {
+        double hour = x * 24;
+        boolean rush = (hour >= 11 && hour < 12.5) || (hour >= 17.5 && hour < 18) || hour >= 21;
+        return rush ? peak : 1;
+    };
+
+    boolean inPeak(double x) {
+        return shape == LUNCH ? x >= 0.25 && x < 0.75 : DAY.at(x, 2) > 1;
+    }
+
+    static Scenario of(BenchOptions o) {
+        return switch (o.scenario()) {
+            // The fleet of the founding story: 600 machines, each selling a few times an hour and
+            // peakMultiplier times as often in its three rushes.
+            case "incident" -> new Scenario("incident", o.machines() == null ? 600 : o.machines(), o.duration(),
+                    2.0 / 3600, o.peakMultiplier(), DAY, 0.30, 0.02, 0.01, 0.01, 0.01, 0.3);
+            // Sized for the targets: 20000 machines at 0.01 orders/s each is 200/s, 2000/s at the x10 peak.
+            case "lunch-rush" -> new Scenario("lunch-rush", o.machines() == null ? 20_000 : o.machines(), o.duration(),
+                    0.01, o.peakMultiplier(), LUNCH, 0.30, 0.02, 0.01, 0.01, 0.01, 0.3);
+            default -> throw new IllegalArgumentException("no scenario " + o.scenario());
+        };
+    }
+
+    /** Orders per second for the whole fleet at fraction {@code x} of the run. */
+    double fleetRate(double x) {
+        return machines * baseRatePerMachine * shape.at(x, peakMultiplier);
+    }
+
+    Scenario withMachines(int n, Duration d) {
+        return new Scenario(name, n, d, baseRatePerMachine, peakMultiplier, shape, duplicateShare, dispenseFailureShare,
+                offlineShare, neverPayShare, lostNotificationShare, alipayShare);
+    }
+}
