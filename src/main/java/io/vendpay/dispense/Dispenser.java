@@ -25,18 +25,21 @@ public class Dispenser {
     /** Creates the order's command if it has none; returns its id. Re-asking returns the same id and sends nothing new. */
     public String dispense(String orderNo, String deviceId, String slot) {
         String cmdId = DispenseCommands.cmdIdOf(orderNo);
-        if (!commands.create(cmdId, orderNo, deviceId, slot, System.currentTimeMillis())) {
+        long now = System.currentTimeMillis();
+        if (!commands.create(cmdId, orderNo, deviceId, slot, now)) {
             return cmdId;
         }
+        var created = new DispenseCommands.Command(cmdId, orderNo, deviceId, slot, "PENDING", now, null, 0,
+                now + DispenseCommands.FIRST_PUBLISH_LEASE_MS, null);
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
-                    publisher.publishSoon(cmdId);
+                    publisher.publishSoon(created);
                 }
             });
         } else {
-            publisher.publishSoon(cmdId);
+            publisher.publishSoon(created);
         }
         return cmdId;
     }

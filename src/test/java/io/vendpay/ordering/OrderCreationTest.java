@@ -34,6 +34,18 @@ class OrderCreationTest extends PlatformTest {
     }
 
     @Test
+    void aRetryOfTheOrderHoldingTheLastUnitGetsThatOrderNotOutOfStock() {
+        try (var machine = TestMachine.provision(platform, 1)) {
+            var first = machine.order("last-unit", "A1");
+            var retry = machine.order("last-unit", "A1");
+            assertThat(first.statusCode()).isEqualTo(201);
+            assertThat(retry.statusCode()).isEqualTo(200);
+            assertThat(Json.read(retry.body()).path("orderNo").asString()).isEqualTo(Json.read(first.body()).path("orderNo").asString());
+            assertThat(machine.order("someone-else", "A1").statusCode()).isEqualTo(409);
+        }
+    }
+
+    @Test
     void concurrentRetriesOfOneClientOrderIdCreateOneOrder() throws Exception {
         try (var machine = TestMachine.provision(platform, 5)) {
             var answers = concurrently(10, i -> machine.order("same-" + machine.deviceId, "A1"));

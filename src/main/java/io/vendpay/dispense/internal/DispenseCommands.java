@@ -16,7 +16,7 @@ import org.springframework.stereotype.Repository;
 public class DispenseCommands {
 
     /** Time the publish right after commit has before the timer takes the command over. */
-    static final long FIRST_PUBLISH_LEASE_MS = 5_000;
+    public static final long FIRST_PUBLISH_LEASE_MS = 5_000;
 
     private final JdbcClient jdbc;
 

@@ -51,10 +51,10 @@ public class DispensePublisher {
         this.publishFailures = Counter.builder("vendpay_dispense_publish_failures").register(meters);
     }
 
-    /** Right after the paying transaction commits. */
-    public void publishSoon(String cmdId) {
+    /** Right after the paying transaction commits, with the command as it was inserted (no re-read). */
+    public void publishSoon(DispenseCommands.Command c) {
         try {
-            workers.execute(() -> commands.find(cmdId).ifPresent(this::publish));
+            workers.execute(() -> publish(c));
         } catch (RejectedExecutionException full) {
             publishFailures.increment();
         }

@@ -66,10 +66,8 @@ class OrderIntake {
 
     Placed place(String deviceId, NewOrder request) {
         PaymentChannel channel = validate(request);
-        var existing = orders.findByClient(deviceId, request.clientOrderId());
-        if (existing.isPresent()) {
-            return new Placed(ready(existing.get()), false);
-        }
+        // A retried clientOrderId is found by the unique key when the insert collides (see create),
+        // so the common first attempt costs no extra read.
         if (!admission.tryEnter()) {
             throw new Overloaded("Order creation", 1);
         }
@@ -110,6 +108,10 @@ class OrderIntake {
             return create(deviceId, request, channel);
         }
         if (!Boolean.TRUE.equals(held)) {
+            var retried = orders.findByClient(deviceId, request.clientOrderId());
+            if (retried.isPresent()) {
+                return new Placed(ready(retried.get()), false);   // its own unit is the one held
+            }
             throw ApiException.conflict("OUT_OF_STOCK", "Slot " + offer.slot() + " of " + deviceId
                     + " has no unit left that is not already held by an unpaid or undelivered order");
         }

@@ -25,6 +25,7 @@ record BenchOptions(
         String mqttUsername,
         String mqttPassword,
         boolean findCapacity,
+        Path jfr,
         Map<String, String> springProperties) {
 
     static final String USAGE = """
@@ -43,6 +44,7 @@ record BenchOptions(
                                        the broker account the bench drives many machines with (the embedded broker's
                                        vendpay.mqtt.simulator-username/password; none for an anonymous broker)
               --find-capacity          lunch-rush: grow the fleet until notify-ack p99 > 100 ms or the audit fails
+              --jfr PATH               record a Java Flight Recording of the server it starts (profile)
               --spring.datasource.url=... (and username/password): MariaDB for --store mariadb
             """;
 
@@ -102,6 +104,7 @@ record BenchOptions(
         String mqttUrl = named.containsKey("mqtt-url") ? named.remove("mqtt-url") : "tcp://127.0.0.1:1883";
         String mqttUser = named.remove("mqtt-username");
         String mqttPassword = named.remove("mqtt-password");
+        Path jfr = named.containsKey("jfr") ? Path.of(named.remove("jfr")).toAbsolutePath() : null;
         if (!named.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s): --" + String.join(", --", named.keySet()));
         }
@@ -115,7 +118,7 @@ record BenchOptions(
             throw new IllegalArgumentException("--machines must be at least 1");
         }
         return new BenchOptions(scenario, store, machines, duration, multiplier, seed, json, html, target, token, mqttUrl, mqttUser,
-                mqttPassword, findCapacity, spring);
+                mqttPassword, findCapacity, jfr, spring);
     }
 
     static Duration parseDuration(String s) {

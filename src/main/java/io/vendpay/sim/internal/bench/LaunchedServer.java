@@ -74,7 +74,11 @@ final class LaunchedServer implements BenchServer {
         var merchant = SandboxCredentials.loadOrCreate(dataDir);
         var app = AlipaySandboxCredentials.loadOrCreate(dataDir);
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-Xms512m", "-XX:+UseG1GC", "-jar", jar.toString(),
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-Xms512m", "-XX:+UseG1GC"));
+        if (o.jfr() != null) {
+            cmd.add("-XX:StartFlightRecording=settings=profile,filename=" + o.jfr());
+        }
+        cmd.addAll(List.of("-jar", jar.toString(),
                 "--server.port=" + port, "--vendpay.data-dir=" + dataDir, "--vendpay.admin.token=" + token,
                 "--vendpay.channels.wechat.enabled=true", "--vendpay.channels.wechat.api-base-url=" + sandbox.baseUrl(),
                 "--vendpay.channels.wechat.mchid=" + merchant.mchid(), "--vendpay.channels.wechat.appid=" + merchant.appid(),
