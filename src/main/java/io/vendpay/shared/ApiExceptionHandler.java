@@ -22,11 +22,7 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ApiError> api(ApiException e) {
-        var answer = ResponseEntity.status(e.status());
-        if (e instanceof Overloaded o) {
-            answer.header(HttpHeaders.RETRY_AFTER, Integer.toString(o.retryAfterSeconds()));
-        }
-        return answer.body(new ApiError(e.code(), e.getMessage()));
+        return ResponseEntity.status(e.status()).body(new ApiError(e.code(), e.getMessage()));
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)

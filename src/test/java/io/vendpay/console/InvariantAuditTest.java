@@ -1,9 +1,7 @@
 package io.vendpay.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -12,7 +10,6 @@ import io.vendpay.testing.OnMariaDb;
 import io.vendpay.testing.PlatformTest;
 import io.vendpay.testing.TestMachine;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
 
 /** The audit can fail: each planted violation of contract section 3 is counted, and a clean run counts nothing. */
 @OnMariaDb
@@ -22,7 +19,7 @@ class InvariantAuditTest extends PlatformTest {
     void aCleanSaleAuditsClean() {
         try (var machine = TestMachine.provision(platform, 5)) {
             long from = System.currentTimeMillis();
-            String orderNo = dispensed(machine);
+            String orderNo = platform.sell(machine, "WECHAT");
             Map<String, Long> audit = audit(from, List.of(orderNo));
             assertThat(audit).containsOnlyKeys("double_dispense", "refund_after_dispense", "paid_unsettled",
                     "lost_notifications", "amount_mismatch_dispensed", "stuck_orders");
@@ -34,7 +31,7 @@ class InvariantAuditTest extends PlatformTest {
     void aPlantedDoubleDispenseIsFound() {
         try (var machine = TestMachine.provision(platform, 5)) {
             long from = System.currentTimeMillis();
-            String orderNo = dispensed(machine);
+            String orderNo = platform.sell(machine, "WECHAT");
             platform.sql.sql("INSERT INTO order_event (order_no, occurred_at, type, from_status, to_status) VALUES (?, ?, 'DISPENSE_OK', 'DISPENSING', 'DISPENSED')")
                     .params(orderNo, System.currentTimeMillis()).update();
             assertThat(audit(from, List.of())).containsEntry("double_dispense", 1L);
@@ -45,7 +42,7 @@ class InvariantAuditTest extends PlatformTest {
     void aPlantedRefundAfterDispenseIsFound() {
         try (var machine = TestMachine.provision(platform, 5)) {
             long from = System.currentTimeMillis();
-            String orderNo = dispensed(machine);
+            String orderNo = platform.sell(machine, "WECHAT");
             platform.sql.sql("""
                     INSERT INTO refund (out_refund_no, order_no, channel, channel_txn_id, total_fen, refund_fen, reason, status,
                         attempts, created_at, updated_at) VALUES (?, ?, 'WECHAT', 'T', 350, 350, 'planted', 'PENDING', 0, ?, ?)""")
@@ -67,7 +64,7 @@ class InvariantAuditTest extends PlatformTest {
     void aPaidOrderLeftUnsettledAndADispensedMismatchAreFound() {
         try (var machine = TestMachine.provision(platform, 5)) {
             long from = System.currentTimeMillis();
-            String orderNo = dispensed(machine);
+            String orderNo = platform.sell(machine, "WECHAT");
             platform.sql.sql("UPDATE orders SET paid_amount_fen = 1 WHERE order_no = ?").param(orderNo).update();
             String stuck = machine.newOrder().path("orderNo").asString();
             platform.sql.sql("UPDATE orders SET status = 'PAID', channel_txn_id = 'T2', paid_amount_fen = 350, updated_at = 0 WHERE order_no = ?")
@@ -76,15 +73,6 @@ class InvariantAuditTest extends PlatformTest {
             assertThat(audit).containsEntry("amount_mismatch_dispensed", 1L).containsEntry("paid_unsettled", 1L)
                     .containsEntry("stuck_orders", 1L);
         }
-    }
-
-    private String dispensed(TestMachine machine) {
-        JsonNode order = machine.newOrder();
-        String orderNo = order.path("orderNo").asString();
-        platform.pay(order);
-        machine.answer(machine.nextCommand(10), true, null);
-        await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("DISPENSED"));
-        return orderNo;
     }
 
     private Map<String, Long> audit(long from, List<String> paidAtChannel) {

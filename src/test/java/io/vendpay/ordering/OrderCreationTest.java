@@ -3,13 +3,8 @@ package io.vendpay.ordering;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.IntFunction;
 
+import io.vendpay.testing.Concurrently;
 import io.vendpay.testing.Json;
 import io.vendpay.testing.OnMariaDb;
 import io.vendpay.testing.PlatformTest;
@@ -48,7 +43,7 @@ class OrderCreationTest extends PlatformTest {
     @Test
     void concurrentRetriesOfOneClientOrderIdCreateOneOrder() throws Exception {
         try (var machine = TestMachine.provision(platform, 5)) {
-            var answers = concurrently(10, i -> machine.order("same-" + machine.deviceId, "A1"));
+            var answers = Concurrently.run(10, i -> machine.order("same-" + machine.deviceId, "A1"));
             assertThat(answers).extracting(HttpResponse::statusCode).containsOnly(200, 201);
             assertThat(answers).extracting(r -> Json.read(r.body()).path("orderNo").asString()).containsOnly(
                     Json.read(answers.get(0).body()).path("orderNo").asString());
@@ -60,7 +55,7 @@ class OrderCreationTest extends PlatformTest {
     @Test
     void unpaidOrdersHoldStockSoTheLastUnitSellsOnce() throws Exception {
         try (var machine = TestMachine.provision(platform, 5)) {
-            var answers = concurrently(20, i -> machine.order("rush-" + i, "A1"));
+            var answers = Concurrently.run(20, i -> machine.order("rush-" + i, "A1"));
             assertThat(answers).filteredOn(r -> r.statusCode() == 201).hasSize(5);
             assertThat(answers).filteredOn(r -> r.statusCode() == 409).hasSize(15)
                     .allSatisfy(r -> assertThat(Json.read(r.body()).path("code").asString()).isEqualTo("OUT_OF_STOCK"));
@@ -97,28 +92,5 @@ class OrderCreationTest extends PlatformTest {
     private static void assertError(HttpResponse<String> r, int status, String code) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
         assertThat(Json.read(r.body()).path("code").asString()).isEqualTo(code);
-    }
-
-    private static List<HttpResponse<String>> concurrently(int n, IntFunction<HttpResponse<String>> call) throws Exception {
-        var pool = Executors.newFixedThreadPool(n);
-        try {
-            var start = new CountDownLatch(1);
-            var futures = new ArrayList<Future<HttpResponse<String>>>();
-            for (int i = 0; i < n; i++) {
-                int k = i;
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    return call.apply(k);
-                }));
-            }
-            start.countDown();
-            var out = new ArrayList<HttpResponse<String>>();
-            for (var f : futures) {
-                out.add(f.get());
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

@@ -80,7 +80,7 @@ class AlipayFlowsTest extends PlatformTest {
     @Test
     void tradeFinishedMonthsLaterIsNotASecondPayment() {
         try (var machine = TestMachine.provision(platform, 5)) {
-            String orderNo = dispensedAlipayOrder(machine);
+            String orderNo = platform.sell(machine, "ALIPAY");
 
             var answer = post(platform.sandbox.alipayNotice(orderNo, "TRADE_FINISHED"));
 
@@ -98,7 +98,7 @@ class AlipayFlowsTest extends PlatformTest {
     @Test
     void aPartialRefundNoticeSentAsTradeSuccessIsARefundEventNotAPayment() {
         try (var machine = TestMachine.provision(platform, 5)) {
-            String orderNo = dispensedAlipayOrder(machine);
+            String orderNo = platform.sell(machine, "ALIPAY");
             double before = alerts("REFUND_UNKNOWN");
             var notice = new LinkedHashMap<>(platform.sandbox.alipayNotice(orderNo, "TRADE_SUCCESS"));
             notice.put("out_biz_no", "PARTIAL-1");
@@ -162,15 +162,6 @@ class AlipayFlowsTest extends PlatformTest {
         assertThat(answer.body()).isEqualTo("fail");
         assertThat(answer.headers().firstValue("X-Vendpay-Reason")).hasValue(reason);
         assertThat(platform.count("SELECT COUNT(*) FROM payment_notification WHERE out_trade_no = ? AND source = 'NOTIFY'", orderNo)).isZero();
-    }
-
-    private String dispensedAlipayOrder(TestMachine machine) {
-        JsonNode order = machine.newOrder("ALIPAY");
-        String orderNo = order.path("orderNo").asString();
-        platform.pay(order);
-        machine.answer(machine.nextCommand(10), true, null);
-        await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("DISPENSED"));
-        return orderNo;
     }
 
     private HttpResponse<String> post(Map<String, String> params) {

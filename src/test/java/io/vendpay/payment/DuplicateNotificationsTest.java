@@ -7,12 +7,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import io.vendpay.sim.PaymentSandbox;
+import io.vendpay.testing.Concurrently;
 import io.vendpay.testing.OnMariaDb;
 import io.vendpay.testing.PlatformTest;
 import io.vendpay.testing.TestMachine;
@@ -31,7 +28,7 @@ class DuplicateNotificationsTest extends PlatformTest {
             String txn = platform.sandbox.pay(order.path("qrCode").asString(), null, false);
             PaymentSandbox.SignedRequest n = platform.sandbox.paymentNotification(orderNo).orElseThrow();
 
-            List<HttpResponse<String>> answers = sendConcurrently(50, n);
+            List<HttpResponse<String>> answers = Concurrently.run(50, i -> platform.post(n.path(), n.headers(), n.body()));
 
             assertThat(answers).extracting(HttpResponse::statusCode).containsOnly(200);
             await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("DISPENSING"));
@@ -49,28 +46,6 @@ class DuplicateNotificationsTest extends PlatformTest {
             machine.answer(first, true, null);
             await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("DISPENSED"));
             assertThat(platform.count("SELECT COUNT(*) FROM refund WHERE order_no = ?", orderNo)).isZero();
-        }
-    }
-
-    private List<HttpResponse<String>> sendConcurrently(int copies, PaymentSandbox.SignedRequest n) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(copies);
-        try {
-            var start = new CountDownLatch(1);
-            var futures = new ArrayList<Future<HttpResponse<String>>>();
-            for (int i = 0; i < copies; i++) {
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    return platform.post(n.path(), n.headers(), n.body());
-                }));
-            }
-            start.countDown();
-            var answers = new ArrayList<HttpResponse<String>>();
-            for (var f : futures) {
-                answers.add(f.get());
-            }
-            return answers;
-        } finally {
-            pool.shutdownNow();
         }
     }
 }

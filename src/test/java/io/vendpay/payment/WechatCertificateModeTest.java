@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+
 import java.util.LinkedHashMap;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,7 +42,7 @@ class WechatCertificateModeTest {
         @Test
         void aMachineSellsWithEverySignatureVerifiedByADownloadedCertificate() {
             try (var machine = TestMachine.provision(platform, 5)) {
-                sell(machine, platform);
+                platform.sell(machine, "WECHAT");
             }
         }
     }
@@ -68,9 +69,9 @@ class WechatCertificateModeTest {
         @Test
         void ordersSignedWithEitherKeyAreAccepted() {
             try (var machine = TestMachine.provision(platform, 5)) {
-                sell(machine, platform);
+                platform.sell(machine, "WECHAT");
                 platform.sandbox.wechatSigning(PaymentSandbox.WechatSigning.PUBLIC_KEY);
-                sell(machine, platform);
+                platform.sell(machine, "WECHAT");
             }
         }
 
@@ -79,7 +80,7 @@ class WechatCertificateModeTest {
             try (var machine = TestMachine.provision(platform, 10)) {
                 platform.sandbox.wechatSigning(PaymentSandbox.WechatSigning.MIGRATING);   // 1 min x 0.01: a step per 600 ms
                 for (int i = 0; i < 8; i++) {
-                    sell(machine, platform);
+                    platform.sell(machine, "WECHAT");
                 }
             }
         }
@@ -87,13 +88,13 @@ class WechatCertificateModeTest {
         @Test
         void aRotatedCertificateIsFetchedOnceWhenItsSerialFirstAppears() {
             try (var machine = TestMachine.provision(platform, 5)) {
-                sell(machine, platform);        // the startup download has happened
+                platform.sell(machine, "WECHAT");        // the startup download has happened
                 await().pollDelay(Duration.ofMillis(3_100)).until(() -> true);   // past the minimum refresh interval
                 double before = refreshes();
                 platform.sandbox.rotateWechatCertificate();
 
-                sell(machine, platform);
-                sell(machine, platform);
+                platform.sell(machine, "WECHAT");
+                platform.sell(machine, "WECHAT");
 
                 assertThat(refreshes()).isEqualTo(before + 1);
             }
@@ -102,7 +103,7 @@ class WechatCertificateModeTest {
         @Test
         void aStormOfUnknownSerialsCausesAtMostOneDownload() {
             try (var machine = TestMachine.provision(platform, 5)) {
-                sell(machine, platform);
+                platform.sell(machine, "WECHAT");
                 JsonNode order = machine.newOrder();
                 platform.sandbox.pay(order.path("qrCode").asString(), null, false);
                 var genuine = platform.sandbox.paymentNotification(order.path("orderNo").asString()).orElseThrow();
@@ -123,15 +124,5 @@ class WechatCertificateModeTest {
         private double refreshes() {
             return meters.find("vendpay_wechat_certificate_refreshes").counters().stream().mapToDouble(c -> c.count()).sum();
         }
-    }
-
-    static void sell(TestMachine machine, io.vendpay.testing.Platform platform) {
-        JsonNode order = machine.newOrder();
-        String orderNo = order.path("orderNo").asString();
-        platform.pay(order);
-        JsonNode command = machine.nextCommand(10);
-        assertThat(command).as("paid and commanded").isNotNull();
-        machine.answer(command, true, null);
-        await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("DISPENSED"));
     }
 }

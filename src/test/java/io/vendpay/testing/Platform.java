@@ -79,6 +79,20 @@ public final class Platform {
         return sql.sql(sqlText).params(List.of(args)).query(Long.class).single();
     }
 
+    /** One sale through {@code channel} until DISPENSED: order, pay, command, the machine's ok. Returns the order number. */
+    public String sell(TestMachine machine, String channel) {
+        JsonNode order = machine.newOrder(channel);
+        String orderNo = order.path("orderNo").asString();
+        pay(order);
+        JsonNode command = machine.nextCommand(10);
+        if (command == null) {
+            throw new AssertionError("no dispense command for " + orderNo);
+        }
+        machine.answer(command, true, null);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> status(orderNo).equals("DISPENSED"));
+        return orderNo;
+    }
+
     /** Moves an unpaid order's clock past its expiry, as if its two minutes had passed. */
     public void expireNow(String orderNo) {
         long past = System.currentTimeMillis() - 1;

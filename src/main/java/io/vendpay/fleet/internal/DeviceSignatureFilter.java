@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vendpay.fleet.DeviceRequests;
 import io.vendpay.shared.ErrorResponses;
+import io.vendpay.shared.LoadShedder;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -26,8 +27,11 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Device request authentication (contract section 2). Cheapest checks first, and the nonce is
- * recorded only for a request whose signature verified, so junk cannot fill the nonce table.
+ * The device API's front door: admission control, then authentication (contract section 2).
+ * Admission comes first, before any database work: a request the platform cannot take now is
+ * answered 429 with {@code Retry-After} in microseconds instead of queueing for a connection and
+ * timing out, which is how overload turns into collapse. Then the cheapest checks, and the nonce
+ * is recorded only for a request whose signature verified, so junk cannot fill the nonce table.
  * A refused request answers 401 with a code saying which check failed, and reaches no controller.
  */
 class DeviceSignatureFilter extends OncePerRequestFilter {
@@ -41,15 +45,31 @@ class DeviceSignatureFilter extends OncePerRequestFilter {
     private final DeviceSecrets secrets;
     private final NonceStore nonces;
     private final MeterRegistry meters;
+    private final LoadShedder admission;
 
-    DeviceSignatureFilter(DeviceSecrets secrets, NonceStore nonces, MeterRegistry meters) {
+    DeviceSignatureFilter(DeviceSecrets secrets, NonceStore nonces, MeterRegistry meters, LoadShedder admission) {
         this.secrets = secrets;
         this.nonces = nonces;
         this.meters = meters;
+        this.admission = admission;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (!admission.tryEnter()) {
+            response.setHeader("Retry-After", "1");
+            ErrorResponses.write(response, 429, "OVERLOADED", "The platform is at capacity; retry after 1 s");
+            return;
+        }
+        try {
+            authenticate(request, response, chain);
+        } finally {
+            admission.exit();
+        }
+    }
+
+    private void authenticate(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String deviceId = request.getHeader("X-Device-Id");
         String timestamp = request.getHeader("X-Timestamp");

@@ -12,8 +12,6 @@ import io.vendpay.payment.PaymentChannel;
 import io.vendpay.payment.PaymentGateway;
 import io.vendpay.shared.ApiException;
 import io.vendpay.shared.Ids;
-import io.vendpay.shared.LoadShedder;
-import io.vendpay.shared.Overloaded;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -40,7 +38,6 @@ class OrderIntake {
     private final TransactionTemplate tx;
     private final Ids ids;
     private final OrderingProperties props;
-    private final LoadShedder admission;
     private final Timer channelCalls;
     private final UnpaidOrderTimer timer;
 
@@ -53,7 +50,6 @@ class OrderIntake {
         this.tx = tx;
         this.ids = ids;
         this.props = props;
-        this.admission = new LoadShedder("device_orders", props.createConcurrency(), props.createMaxWait().toMillis(), meters);
         this.channelCalls = Timer.builder("vendpay_channel_create_order").publishPercentileHistogram().register(meters);
     }
 
@@ -66,16 +62,10 @@ class OrderIntake {
 
     Placed place(String deviceId, NewOrder request) {
         PaymentChannel channel = validate(request);
-        // A retried clientOrderId is found by the unique key when the insert collides (see create),
-        // so the common first attempt costs no extra read.
-        if (!admission.tryEnter()) {
-            throw new Overloaded("Order creation", 1);
-        }
-        try {
-            return create(deviceId, request, channel);
-        } finally {
-            admission.exit();
-        }
+        // Admission control happened at the device API's door (DeviceSignatureFilter). A retried
+        // clientOrderId is found by the unique key when the insert collides (see create), so the
+        // common first attempt costs no extra read.
+        return create(deviceId, request, channel);
     }
 
     private Placed create(String deviceId, NewOrder request, PaymentChannel channel) {

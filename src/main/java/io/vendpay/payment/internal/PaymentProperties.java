@@ -21,8 +21,8 @@ public record PaymentProperties(
         @DefaultValue("4") int workers,
         @DefaultValue("2000") int queueCapacity,
         @DefaultValue("5s") Duration sweepAfter,
-        @DefaultValue("32") int notifyConcurrency,
-        @DefaultValue("1s") Duration notifyMaxWait,
+        @DefaultValue("16") int notifyConcurrency,
+        @DefaultValue("500ms") Duration notifyMaxWait,
         @DefaultValue("5m") Duration refundRetryMax,
         @DefaultValue("60s") Duration refundQueryAfter,
         @DefaultValue("1h") Duration refundQueryMax) {

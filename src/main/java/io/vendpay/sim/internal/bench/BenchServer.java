@@ -1,30 +1,60 @@
 package io.vendpay.sim.internal.bench;
 
 /** The vendpay server under load, as the bench reaches it. */
-interface BenchServer extends AutoCloseable {
+abstract class BenchServer implements AutoCloseable {
 
-    String baseUrl();
+    private final String baseUrl;
+    private final String adminToken;
+    private final String mqttUrl;
+    private final String mqttUsername;
+    private final String mqttPassword;
+    private final String store;
 
-    String adminToken();
+    /**
+     * @param mqttUsername the account the bench's machine gateway logs in with (null: anonymous broker)
+     * @param store        what the server stores in, for the report
+     */
+    BenchServer(String baseUrl, String adminToken, String mqttUrl, String mqttUsername, String mqttPassword, String store) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.adminToken = adminToken;
+        this.mqttUrl = mqttUrl;
+        this.mqttUsername = mqttUsername;
+        this.mqttPassword = mqttPassword;
+        this.store = store;
+    }
 
-    String mqttUrl();
+    final String baseUrl() {
+        return baseUrl;
+    }
 
-    /** Account the bench's machine gateway logs in with (null: anonymous broker). */
-    String mqttUsername();
+    final String adminToken() {
+        return adminToken;
+    }
 
-    String mqttPassword();
+    final String mqttUrl() {
+        return mqttUrl;
+    }
+
+    final String mqttUsername() {
+        return mqttUsername;
+    }
+
+    final String mqttPassword() {
+        return mqttPassword;
+    }
+
+    final String store() {
+        return store;
+    }
 
     /** The channel's customer side: pays a QR code. */
-    Customers customers();
+    abstract Customers customers();
 
     /** Server process CPU seconds so far, or NaN when the bench cannot see the process. */
-    double cpuSeconds();
-
-    /** What the server stores in, for the report. */
-    String store();
+    abstract double cpuSeconds();
 
     @Override
-    void close();
+    public abstract void close();
 
     /** Paying, as the customer does it at the channel. */
     interface Customers {

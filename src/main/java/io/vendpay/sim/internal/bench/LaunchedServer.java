@@ -30,7 +30,7 @@ import io.vendpay.sim.internal.sandbox.ChannelSandbox;
  * sandbox running in the bench's own process, so their work (RSA signatures above all) is not
  * charged to the server being measured, as WeChat's and Alipay's are not in production.
  */
-final class LaunchedServer implements BenchServer {
+final class LaunchedServer extends BenchServer {
 
     /** Timers shortened so a run drains within minutes; documented with the results. */
     static final List<String> TUNING = List.of(
@@ -41,25 +41,14 @@ final class LaunchedServer implements BenchServer {
 
     private final Process process;
     private final ChannelSandbox sandbox;
-    private final String baseUrl;
-    private final String token;
-    private final String mqttUrl;
-    private final String mqttUser;
-    private final String mqttPassword;
-    private final String store;
     private final String dropDatabase;
     private final Path logFile;
 
     private LaunchedServer(Process process, ChannelSandbox sandbox, String baseUrl, String token, String mqttUrl, String mqttUser,
                            String mqttPassword, String store, String dropDatabase, Path logFile) {
+        super(baseUrl, token, mqttUrl, mqttUser, mqttPassword, store);
         this.process = process;
         this.sandbox = sandbox;
-        this.baseUrl = baseUrl;
-        this.token = token;
-        this.mqttUrl = mqttUrl;
-        this.mqttUser = mqttUser;
-        this.mqttPassword = mqttPassword;
-        this.store = store;
         this.dropDatabase = dropDatabase;
         this.logFile = logFile;
     }
@@ -138,6 +127,7 @@ final class LaunchedServer implements BenchServer {
 
     private void awaitHealthy(Duration limit) throws Exception {
         var http = HttpClient.newHttpClient();
+        String baseUrl = baseUrl();
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -159,32 +149,7 @@ final class LaunchedServer implements BenchServer {
     }
 
     @Override
-    public String baseUrl() {
-        return baseUrl;
-    }
-
-    @Override
-    public String adminToken() {
-        return token;
-    }
-
-    @Override
-    public String mqttUrl() {
-        return mqttUrl;
-    }
-
-    @Override
-    public String mqttUsername() {
-        return mqttUser;
-    }
-
-    @Override
-    public String mqttPassword() {
-        return mqttPassword;
-    }
-
-    @Override
-    public Customers customers() {
+    Customers customers() {
         PaymentSandbox s = sandbox;
         return new Customers() {
             @Override
@@ -201,7 +166,7 @@ final class LaunchedServer implements BenchServer {
 
     /** utime + stime of the server process, from /proc (Linux), in seconds. */
     @Override
-    public double cpuSeconds() {
+    double cpuSeconds() {
         try {
             String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -209,11 +174,6 @@ final class LaunchedServer implements BenchServer {
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }
-    }
-
-    @Override
-    public String store() {
-        return store;
     }
 
     Path logFile() {

@@ -13,24 +13,15 @@ import tools.jackson.databind.json.JsonMapper;
  * default): the bench pays through the sandbox's customer side over HTTP, found through
  * {@code GET /api/v1/admin/sandbox}. Its broker and simulator account come from the options.
  */
-final class TargetServer implements BenchServer {
+final class TargetServer extends BenchServer {
 
-    private final String baseUrl;
-    private final String token;
-    private final String mqttUrl;
-    private final String mqttUser;
-    private final String mqttPassword;
     private final String sandboxUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final JsonMapper json = JsonMapper.builder().build();
 
     TargetServer(String baseUrl, String token, String mqttUrl, String mqttUser, String mqttPassword) throws Exception {
-        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-        this.token = token;
-        this.mqttUrl = mqttUrl;
-        this.mqttUser = mqttUser;
-        this.mqttPassword = mqttPassword;
-        var r = http.send(HttpRequest.newBuilder(URI.create(this.baseUrl + "/api/v1/admin/sandbox"))
+        super(baseUrl, token, mqttUrl, mqttUser, mqttPassword, "target");
+        var r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/admin/sandbox"))
                 .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("the target has no payment sandbox (GET /api/v1/admin/sandbox answered "
@@ -40,32 +31,7 @@ final class TargetServer implements BenchServer {
     }
 
     @Override
-    public String baseUrl() {
-        return baseUrl;
-    }
-
-    @Override
-    public String adminToken() {
-        return token;
-    }
-
-    @Override
-    public String mqttUrl() {
-        return mqttUrl;
-    }
-
-    @Override
-    public String mqttUsername() {
-        return mqttUser;
-    }
-
-    @Override
-    public String mqttPassword() {
-        return mqttPassword;
-    }
-
-    @Override
-    public Customers customers() {
+    Customers customers() {
         return new Customers() {
             @Override
             public String pay(String qrCode, boolean notify, int copies) throws Exception {
@@ -89,13 +55,8 @@ final class TargetServer implements BenchServer {
     }
 
     @Override
-    public double cpuSeconds() {
+    double cpuSeconds() {
         return Double.NaN;
-    }
-
-    @Override
-    public String store() {
-        return "target";
     }
 
     @Override

@@ -29,6 +29,9 @@ final class NotificationDelivery {
     private final HttpClient http;
     private final java.util.concurrent.ScheduledThreadPoolExecutor timer =
             new java.util.concurrent.ScheduledThreadPoolExecutor(1, BoundedWorkers.daemonThreads("sandbox-notify"));
+    /** Each attempt is signed anew (one RSA signature, ~1 ms): off the timer thread, on all cores. */
+    private final java.util.concurrent.ExecutorService signers =
+            Executors.newFixedThreadPool(4, BoundedWorkers.daemonThreads("sandbox-sign"));
     private final double timeScale;
     private final Duration answerDeadline;
     private final long[] retrySeconds;
@@ -76,7 +79,7 @@ final class NotificationDelivery {
     }
 
     void deliver(Outgoing n, long delayMillis) {
-        timer.schedule(() -> attempt(n, 0), scaled(delayMillis), TimeUnit.MILLISECONDS);
+        timer.schedule(() -> signers.execute(() -> attempt(n, 0)), scaled(delayMillis), TimeUnit.MILLISECONDS);
     }
 
     private void attempt(Outgoing n, int retry) {
@@ -99,7 +102,7 @@ final class NotificationDelivery {
             long wait = scaled(retrySeconds[retry] * 1000);
             log.debug("event=sandbox.notify_retry url={} status={} retry_in_ms={}", n.url(),
                     error != null ? error.toString() : response.statusCode(), wait);
-            timer.schedule(() -> attempt(n, retry + 1), wait, TimeUnit.MILLISECONDS);
+            timer.schedule(() -> signers.execute(() -> attempt(n, retry + 1)), wait, TimeUnit.MILLISECONDS);
         });
     }
 
@@ -109,5 +112,6 @@ final class NotificationDelivery {
 
     void close() {
         timer.shutdownNow();
+        signers.shutdownNow();
     }
 }

@@ -1,0 +1,34 @@
+package io.vendpay.fleet.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vendpay.shared.LoadShedder;
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockFilterChain;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+
+/** Backpressure at the door: a device request the platform cannot take is shed before any database work. */
+class DeviceAdmissionTest {
+
+    @Test
+    void aRequestBeyondCapacityIsAnswered429WithRetryAfterAndTouchesNoStore() throws Exception {
+        var meters = new SimpleMeterRegistry();
+        var full = new LoadShedder("device_api", 1, 0, meters);
+        assertThat(full.tryEnter()).isTrue();        // the one place is taken by a request in progress
+        // no secrets, no nonce store: any database work would throw
+        var filter = new DeviceSignatureFilter(null, null, meters, full);
+        var request = new MockHttpServletRequest("POST", "/api/v1/device/orders");
+        var response = new MockHttpServletResponse();
+        var chain = new MockFilterChain();
+
+        filter.doFilter(request, response, chain);
+
+        assertThat(response.getStatus()).isEqualTo(429);
+        assertThat(response.getHeader("Retry-After")).isEqualTo("1");
+        assertThat(response.getContentAsString()).contains("\"code\":\"OVERLOADED\"");
+        assertThat(chain.getRequest()).as("no controller reached").isNull();
+        assertThat(meters.get("vendpay_http_shed").tag("endpoint", "device_api").counter().count()).isEqualTo(1);
+    }
+}
