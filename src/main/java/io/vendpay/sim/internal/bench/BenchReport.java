@@ -75,7 +75,7 @@ final class BenchReport {
         page.append("</table>");
         chart(page, "Throughput (orders/s)", series, List.of("offered_per_s", "created_per_s", "completed_per_s"));
         chart(page, "Notification answer latency (ms, per second)", series, List.of("notify_ack_p50_ms", "notify_ack_p99_ms"));
-        chart(page, "Backlog (queued tasks in the server's pools)", series, List.of("backlog"));
+        chart(page, "Backlog (tasks queued in the server's pools; orders not final)", series, List.of("backlog", "open_orders"));
         chart(page, "Database pool", series, List.of("pool_active", "pool_pending"));
         chart(page, "Server heap (MB)", series, List.of("heap_mb"));
         page.append("</body></html>\n");

@@ -161,6 +161,7 @@ final class BenchRun {
                 point.put("notify_ack_p50_ms", round(PrometheusScrape.quantileMs(last[0].buckets(NOTIFY_ACK), now.buckets(NOTIFY_ACK), 0.50)));
                 point.put("notify_ack_p99_ms", round(PrometheusScrape.quantileMs(last[0].buckets(NOTIFY_ACK), now.buckets(NOTIFY_ACK), 0.99)));
                 point.put("backlog", now.sum("vendpay_executor_queued_tasks"));
+                point.put("open_orders", now.sum("vendpay_orders_open"));
                 double active = now.sum("hikaricp_connections_active");
                 double pending = now.sum("hikaricp_connections_pending");
                 point.put("pool_active", active);
