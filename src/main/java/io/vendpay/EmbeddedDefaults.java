@@ -2,8 +2,6 @@ package io.vendpay;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -11,6 +9,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.vendpay.shared.LocalPorts;
 import io.vendpay.sim.AlipaySandboxCredentials;
 import io.vendpay.sim.SandboxCredentials;
 import org.springframework.boot.EnvironmentPostProcessor;
@@ -79,7 +78,7 @@ class EmbeddedDefaults implements EnvironmentPostProcessor, Ordered {
         if (sandbox) {
             int port = Integer.parseInt(env.getProperty("vendpay.sandbox.port", "0"));
             if (port == 0) {
-                port = freePort();
+                port = LocalPorts.free();
             }
             defaults.put("vendpay.sandbox.port", port);
             SandboxCredentials merchant = SandboxCredentials.loadOrCreate(dataDir);
@@ -129,11 +128,4 @@ class EmbeddedDefaults implements EnvironmentPostProcessor, Ordered {
         }
     }
 
-    private static int freePort() {
-        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("No free local port for the payment sandbox", e);
-        }
-    }
 }

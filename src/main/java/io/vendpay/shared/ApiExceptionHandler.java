@@ -28,7 +28,7 @@ class ApiExceptionHandler {
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ApiError> unreadable(HttpMessageNotReadableException e) {
         return ResponseEntity.badRequest().body(new ApiError("MALFORMED_JSON",
-                "The request body is not valid JSON of the expected shape: " + rootMessage(e)));
+                "The request body is not valid JSON of the expected shape: " + Failures.rootMessage(e)));
     }
 
     @ExceptionHandler({MissingServletRequestParameterException.class, MethodArgumentTypeMismatchException.class})
@@ -69,16 +69,4 @@ class ApiExceptionHandler {
                 "The platform failed to handle this request; nothing was changed by the failed step. Retry later."));
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String m = t.getMessage();
-        if (m == null) {
-            return t.getClass().getSimpleName();
-        }
-        int cut = m.indexOf('\n');
-        return cut > 0 ? m.substring(0, cut) : m;
-    }
 }

@@ -1,8 +1,5 @@
 package io.vendpay.testing;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
@@ -61,10 +58,6 @@ public final class TestStores {
     }
 
     public static int freePort() {
-        try (var s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return io.vendpay.shared.LocalPorts.free();
     }
 }

@@ -2,8 +2,6 @@ package io.vendpay.fleet.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +10,7 @@ import java.util.List;
 import java.util.Properties;
 
 import io.moquette.broker.Server;
+import io.vendpay.shared.LocalPorts;
 import io.moquette.broker.config.MemoryConfig;
 import io.moquette.broker.security.IAuthenticator;
 import io.moquette.broker.security.IAuthorizatorPolicy;
@@ -51,7 +50,7 @@ class EmbeddedBroker implements SmartLifecycle {
         var uri = props.uri();
         String host = uri.getHost();
         int port = uri.getPort() < 0 ? 1883 : uri.getPort();
-        boolean wanted = props.embeddedBroker() != null ? props.embeddedBroker() : isLocal(host) && !listening(host, port);
+        boolean wanted = props.embeddedBroker() != null ? props.embeddedBroker() : isLocal(host) && !LocalPorts.listening(host, port);
         if (!wanted) {
             log.info("event=mqtt.broker.external url={} (an MQTT broker already listens there; the embedded one stays off)", props.url());
             return;
@@ -108,14 +107,6 @@ class EmbeddedBroker implements SmartLifecycle {
         return host != null && (host.equals("127.0.0.1") || host.equals("localhost") || host.equals("0.0.0.0") || host.equals("::1"));
     }
 
-    static boolean listening(String host, int port) {
-        try (var s = new Socket()) {
-            s.connect(new InetSocketAddress(host.equals("0.0.0.0") ? "127.0.0.1" : host, port), 300);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
     private final class DeviceAuthenticator implements IAuthenticator {
         @Override

@@ -28,6 +28,7 @@ import io.vendpay.payment.QrCode;
 import io.vendpay.payment.internal.ChannelGateway;
 import io.vendpay.payment.internal.NotifyUrls;
 import io.vendpay.shared.ChinaTime;
+import io.vendpay.shared.Failures;
 import io.vendpay.shared.Money;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
@@ -193,10 +194,10 @@ class AlipayChannel implements ChannelGateway {
         try {
             return client.execute(request);
         } catch (AlipayApiException e) {
-            throw new ChannelException("Alipay call " + what + " failed (network or answer signature): " + rootMessage(e),
+            throw new ChannelException("Alipay call " + what + " failed (network or answer signature): " + Failures.rootMessage(e),
                     "NETWORK", true, e);
         } catch (RuntimeException e) {
-            throw new ChannelException("Alipay answer to " + what + " is malformed: " + rootMessage(e), "BAD_RESPONSE", true, e);
+            throw new ChannelException("Alipay answer to " + what + " is malformed: " + Failures.rootMessage(e), "BAD_RESPONSE", true, e);
         }
     }
 
@@ -211,11 +212,4 @@ class AlipayChannel implements ChannelGateway {
                 sub, retryable, null);
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getClass().getSimpleName() + ": " + t.getMessage();
-    }
 }

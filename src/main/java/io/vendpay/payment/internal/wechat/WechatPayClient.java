@@ -1,6 +1,5 @@
 package io.vendpay.payment.internal.wechat;
 
-import java.io.IOException;
 
 import com.wechat.pay.java.core.exception.HttpException;
 import com.wechat.pay.java.core.exception.MalformedMessageException;
@@ -25,6 +24,7 @@ import io.vendpay.payment.QrCode;
 import io.vendpay.payment.internal.ChannelGateway;
 import io.vendpay.payment.internal.NotifyUrls;
 import io.vendpay.shared.ChinaTime;
+import io.vendpay.shared.Failures;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
@@ -165,7 +165,7 @@ class WechatPayClient implements ChannelGateway {
             return new ChannelException("WeChat Pay refused " + what + ": HTTP " + status + " " + code + " "
                     + e.getErrorMessage(), code, retryable, e);
         } catch (HttpException e) {
-            return new ChannelException("WeChat Pay unreachable for " + what + ": " + rootMessage(e), "NETWORK", true, e);
+            return new ChannelException("WeChat Pay unreachable for " + what + ": " + Failures.rootMessage(e), "NETWORK", true, e);
         } catch (ValidationException | MalformedMessageException | IllegalArgumentException e) {
             // the SDK reports a missing or stale response timestamp as IllegalArgumentException
             return new ChannelException("WeChat Pay answer to " + what + " failed verification: " + e.getMessage(),
@@ -175,11 +175,4 @@ class WechatPayClient implements ChannelGateway {
         }
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t instanceof IOException ? t.toString() : String.valueOf(t.getMessage());
-    }
 }

@@ -1,10 +1,6 @@
 package io.vendpay.sim.internal.bench;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
+import io.vendpay.shared.LocalPorts;
 import io.vendpay.sim.AlipaySandboxCredentials;
 import io.vendpay.sim.PaymentSandbox;
 import io.vendpay.sim.SandboxCredentials;
@@ -56,8 +53,8 @@ final class LaunchedServer extends BenchServer {
     static LaunchedServer start(BenchOptions o, String runTag) throws Exception {
         Path jar = ownJar();
         Path dataDir = Files.createTempDirectory("vendpay-bench-" + runTag);
-        int port = freePort();
-        int sandboxPort = freePort();
+        int port = LocalPorts.free();
+        int sandboxPort = LocalPorts.free();
         String token = secret();
         ChannelSandbox sandbox = (ChannelSandbox) ChannelSandbox.standalone(dataDir, sandboxPort, SANDBOX_TIME_SCALE);
         var merchant = SandboxCredentials.loadOrCreate(dataDir);
@@ -106,12 +103,12 @@ final class LaunchedServer extends BenchServer {
         String mqttUrl;
         String mqttUser = null;
         String mqttPassword = null;
-        if (listening(1883)) {
+        if (LocalPorts.listening("127.0.0.1", 1883)) {
             mqttUrl = "tcp://127.0.0.1:1883";
             cmd.add("--vendpay.mqtt.url=" + mqttUrl);
             cmd.add("--vendpay.mqtt.client-id=vendpay-bench-" + runTag);
         } else {
-            mqttUrl = "tcp://127.0.0.1:" + freePort();
+            mqttUrl = "tcp://127.0.0.1:" + LocalPorts.free();
             mqttUser = "vendpay-bench";
             mqttPassword = secret();
             cmd.addAll(List.of("--vendpay.mqtt.url=" + mqttUrl, "--vendpay.mqtt.embedded-broker=true",
@@ -209,20 +206,7 @@ final class LaunchedServer extends BenchServer {
                 + "or point it at a running server with --target URL --admin-token T");
     }
 
-    static int freePort() throws IOException {
-        try (var s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
-    static boolean listening(int port) {
-        try (var s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 300);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
     private static String secret() {
         byte[] b = new byte[18];
