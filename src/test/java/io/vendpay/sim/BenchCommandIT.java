@@ -28,7 +28,7 @@ class BenchCommandIT {
         String java = ProcessHandle.current().info().command().orElse("java");
 
         Process p = new ProcessBuilder(List.of(java, "-jar", jar.toString(), "bench", "--scenario", "lunch-rush",
-                "--store", store, "--machines", "80", "--duration", "12s", "--json", json.toString()))
+                "--store", store, "--machines", "80", "--duration", "12s", "--warmup", "3s", "--json", json.toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         boolean finished = p.waitFor(6, TimeUnit.MINUTES);
 

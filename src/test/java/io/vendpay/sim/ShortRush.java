@@ -27,7 +27,7 @@ abstract class ShortRush extends PlatformTest {
     void aShortLunchRushCompletesWithACleanAudit() throws Exception {
         Path json = Files.createTempDirectory("bench").resolve("rush.json");
 
-        int exit = Bench.run(new String[]{"--scenario", "lunch-rush", "--machines", "60", "--duration", "12s",
+        int exit = Bench.run(new String[]{"--scenario", "lunch-rush", "--machines", "60", "--duration", "12s", "--warmup", "3s",
                 "--target", platform.baseUrl(), "--admin-token", token(), "--mqtt-url", platform.mqttUrl(),
                 "--mqtt-username", simulatorUser, "--mqtt-password", simulatorPassword, "--json", json.toString()});
 

@@ -15,6 +15,7 @@ record BenchOptions(
         String store,
         Integer machines,
         Duration duration,
+        Duration warmup,
         double peakMultiplier,
         long seed,
         Path json,
@@ -33,6 +34,8 @@ record BenchOptions(
               --store h2|mariadb       the store of the server the bench starts (default h2)
               --machines N             fleet size (incident: 600; lunch-rush: 20000)
               --duration 120s          load duration (drain and audit come after)
+              --warmup 30s             base-rate load first, not measured (a fresh JVM spends its first
+                                       minute compiling; production servers are warm); audited like the rest
               --peak-multiplier 10     peak rate / base rate
               --seed S                 random seed (default 42): same seed, same load
               --json PATH              write the results as JSON
@@ -92,6 +95,8 @@ record BenchOptions(
         Integer machines = named.containsKey("machines") ? Integer.valueOf(named.remove("machines")) : null;
         Duration duration = parseDuration(named.getOrDefault("duration", "120s"));
         named.remove("duration");
+        Duration warmup = parseDuration(named.getOrDefault("warmup", "30s"));
+        named.remove("warmup");
         double multiplier = Double.parseDouble(named.getOrDefault("peak-multiplier", "10"));
         named.remove("peak-multiplier");
         long seed = Long.parseLong(named.getOrDefault("seed", "42"));
@@ -117,7 +122,7 @@ record BenchOptions(
         if (machines != null && machines < 1) {
             throw new IllegalArgumentException("--machines must be at least 1");
         }
-        return new BenchOptions(scenario, store, machines, duration, multiplier, seed, json, html, target, token, mqttUrl, mqttUser,
+        return new BenchOptions(scenario, store, machines, duration, warmup, multiplier, seed, json, html, target, token, mqttUrl, mqttUser,
                 mqttPassword, findCapacity, jfr, spring);
     }
 

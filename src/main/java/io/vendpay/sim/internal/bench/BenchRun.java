@@ -42,7 +42,10 @@ final class BenchRun {
     private double heapMaxMb;
     private double ackMaxMs;
 
-    BenchRun(BenchServer server, Scenario scenario, long seed, String runTag, PrintStream out) {
+    private final java.time.Duration warmup;
+
+    BenchRun(BenchServer server, Scenario scenario, long seed, String runTag, PrintStream out, java.time.Duration warmup) {
+        this.warmup = warmup;
         this.server = server;
         this.scenario = scenario;
         this.seed = seed;
@@ -59,6 +62,8 @@ final class BenchRun {
             fleet.growTo(scenario.machines(), out);
             try (var traffic = new Traffic(server, fleet, scenario, seed, http)) {
                 fleet.connect(traffic::onCommand);
+                long auditFrom = System.currentTimeMillis();
+                warmUp(traffic, scenario.machines(), scenario.fleetRate(0));
                 long t0 = System.currentTimeMillis();
                 PrometheusScrape before = scrape();
                 long deliveriesBefore = server.customers().deliveryAttempts();
@@ -68,7 +73,7 @@ final class BenchRun {
                 traffic.run(scenario.duration(), scenario.machines(), scenario::fleetRate);
                 long loadEnd = System.currentTimeMillis();
                 double serverCpuUnderLoad = serverCpu(scrape()) - serverCpu0;
-                drain(t0);
+                drain(auditFrom);
                 sampler.shutdownNow();
                 PrometheusScrape after = scrape();
                 var result = summary(traffic, before, after, t0, loadEnd, ceiling);
@@ -81,11 +86,22 @@ final class BenchRun {
                 result.put("server_cpu_ms_per_order", round(serverCpu * 1000 / Math.max(1, done)));
                 result.put("generator_cpu_ms_per_order", round(generatorCpu * 1000 / Math.max(1, done)));
                 result.put("server_cpu_share_of_one_core_under_load", Math.round(serverCpuUnderLoad / ((loadEnd - t0) / 1000.0) * 1000) / 1000.0);
-                result.put("audit", audit(traffic, t0));
+                result.put("warmup_s", warmup.toSeconds());
+                result.put("audit", audit(traffic, auditFrom));
                 result.put("timeseries", series);
                 return result;
             }
         }
+    }
+
+    /** Load at {@code rate} for the warm-up time, outside the measured window (its orders are audited too). */
+    private void warmUp(Traffic traffic, int machines, double rate) throws InterruptedException {
+        if (warmup.isZero()) {
+            return;
+        }
+        out.printf("bench: warming the server up for %d s at %.0f orders/s (not measured)%n", warmup.toSeconds(), rate);
+        traffic.run(warmup, machines, x -> rate);
+        traffic.resetMeasurements();
     }
 
     /**
@@ -104,6 +120,7 @@ final class BenchRun {
                 fleet.connect(traffic::onCommand);
                 long t0 = System.currentTimeMillis();
                 double perMachine = scenario.baseRatePerMachine() * scenario.peakMultiplier();
+                warmUp(traffic, machines, machines * scenario.baseRatePerMachine());
                 for (int step = 0; step < 20; step++) {
                     fleet.growTo(machines, out);
                     PrometheusScrape before = scrape();

@@ -17,6 +17,10 @@ final class LatencyLog {
         values[size++] = ms;
     }
 
+    synchronized void clear() {
+        size = 0;
+    }
+
     synchronized Map<String, Object> percentiles() {
         long[] v = Arrays.copyOf(values, size);
         Arrays.sort(v);

@@ -246,6 +246,16 @@ final class Traffic implements AutoCloseable {
         }
     }
 
+    /** Forgets the warm-up's latencies and counts (its orders are still audited). */
+    void resetMeasurements() {
+        createMs.clear();
+        payToCommandMs.clear();
+        for (AtomicLong c : new AtomicLong[]{created, paid, neverPaid, lostNotifications, duplicatedNotifications, commands, results,
+                failures, offline, shed429, httpErrors, payErrors, dropped}) {
+            c.set(0);
+        }
+    }
+
     ScheduledExecutorService clock() {
         return clock;
     }
