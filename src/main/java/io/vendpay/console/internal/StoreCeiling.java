@@ -34,7 +34,7 @@ class StoreCeiling {
             s.execute("CREATE TABLE " + table + " (id BIGINT NOT NULL AUTO_INCREMENT, at BIGINT NOT NULL, PRIMARY KEY (id))");
         }
         var stop = new AtomicBoolean();
-        var pool = Executors.newFixedThreadPool(writers);
+        var pool = Executors.newFixedThreadPool(writers, io.vendpay.shared.BoundedWorkers.daemonThreads("store-ceiling"));
         try {
             var futures = new ArrayList<Future<Long>>();
             for (int i = 0; i < writers; i++) {
