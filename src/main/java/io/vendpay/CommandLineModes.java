@@ -7,7 +7,13 @@ final class CommandLineModes {
     }
 
     static int run(String mode, String[] args) {
-        System.err.println("vendpay: unknown mode '" + mode + "'. Run without a mode to serve.");
-        return 2;
+        return switch (mode) {
+            case "reconcile" -> io.vendpay.reconcile.ReconcileCommand.run(args);
+            case "sandbox" -> io.vendpay.sim.SandboxCommand.run(args);
+            default -> {
+                System.err.println("vendpay: unknown mode '" + mode + "'. Run without a mode to serve.");
+                yield 2;
+            }
+        };
     }
 }
