@@ -29,8 +29,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -50,7 +48,6 @@ public final class Reconciler {
     private final JdbcClient jdbc;
     private final BillImports imports;
     private final BillDiff diff;
-    private final TransactionTemplate readCommitted;
     private final ReconcileProperties props;
     private final Alerts alerts;
     private final ScheduledExecutorService leases = Executors.newSingleThreadScheduledExecutor(BoundedWorkers.daemonThreads("reconcile-lease"));
@@ -59,9 +56,7 @@ public final class Reconciler {
         this.dataSource = dataSource;
         this.jdbc = jdbc;
         this.imports = new BillImports(jdbc);
-        this.diff = new BillDiff(jdbc);
-        this.readCommitted = new TransactionTemplate(tx);
-        this.readCommitted.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+        this.diff = new BillDiff(jdbc, tx);
         this.props = props;
         this.alerts = alerts;
     }
@@ -164,20 +159,14 @@ public final class Reconciler {
             progress.phase = BillImports.DIFFING;
             listener.progress(progress);
             long d0 = System.nanoTime();
-            final var landed = imp;
-            final var landingReport = landing;
-            var result = readCommitted.execute(status -> {
-                long now = System.currentTimeMillis();
-                var found = diff.run(landed.id(), landed.channel(), landed.date(), now);
-                double diffSeconds = (System.nanoTime() - d0) / 1e9;
-                var report = report(landed, found, landingReport, diffSeconds, (System.nanoTime() - t0) / 1e9);
-                imports.finish(landed.id(), JSON.writeValueAsString(report), now);
-                return Map.entry(found, report);
-            });
+            long now = System.currentTimeMillis();
+            var found = diff.run(imp.id(), imp.channel(), imp.date(), now);
+            var report = report(imp, found, landing, (System.nanoTime() - d0) / 1e9, (System.nanoTime() - t0) / 1e9);
+            imports.finish(imp.id(), JSON.writeValueAsString(report), now);
             progress.phase = BillImports.DONE;
             listener.progress(progress);
-            alert(imp, result.getKey());
-            return result.getValue();
+            alert(imp, found);
+            return report;
         } catch (BillException e) {
             progress.phase = BillImports.REJECTED;
             progress.error = e.getMessage();
