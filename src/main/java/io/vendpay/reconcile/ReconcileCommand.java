@@ -109,6 +109,11 @@ public final class ReconcileCommand {
         } catch (IOException | java.sql.SQLException e) {
             System.err.println("vendpay reconcile: " + e.getMessage());
             return 1;
+        } catch (RuntimeException e) {
+            System.err.println();
+            System.err.println("vendpay reconcile: failed: " + e.getMessage()
+                    + " (what was landed is kept: the same command resumes from the last checkpoint)");
+            return 1;
         }
     }
 

@@ -73,7 +73,7 @@ public final class SandboxCommand {
                 result.put("rows", SandboxDayBills.fromLedger(dataDir, channel, date, out));
                 result.put("file", out.toString());
             }
-            result.put("heap_max_mb", peakHeapMb());
+            result.put("heap_max_mb", CommandLineStore.peakHeapMb());
             String json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(result);
             System.out.println(json);
             if (opts.containsKey("json")) {
@@ -88,16 +88,6 @@ public final class SandboxCommand {
             System.err.println("vendpay sandbox bill: " + e.getMessage());
             return 1;
         }
-    }
-
-    private static long peakHeapMb() {
-        long peak = 0;
-        for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == java.lang.management.MemoryType.HEAP) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        return peak >> 20;
     }
 
     private static int usage(String problem) {

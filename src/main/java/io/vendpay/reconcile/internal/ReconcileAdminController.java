@@ -107,6 +107,8 @@ class ReconcileAdminController {
             feeder.feedPending();
         } catch (RuntimeException e) {
             log.warn("event=reconcile.failed import_id={} error=\"{}\"", p.importId(), e.getMessage());
+        } finally {
+            live.remove(p.importId()); // from now on the import's row tells everything
         }
     }
 

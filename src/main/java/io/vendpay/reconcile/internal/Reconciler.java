@@ -1,9 +1,6 @@
 package io.vendpay.reconcile.internal;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,6 +21,7 @@ import io.vendpay.reconcile.DiscrepancyKind;
 import io.vendpay.shared.Alerts;
 import io.vendpay.shared.BoundedWorkers;
 import io.vendpay.shared.BulkLoad;
+import io.vendpay.shared.CommandLineStore;
 import io.vendpay.shared.Money;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -285,7 +283,7 @@ public final class Reconciler {
         r.put("rows", t.rows);
         r.put("seconds", round(seconds));
         r.put("rows_per_s", Math.round(t.rows / Math.max(seconds, 1e-3)));
-        r.put("heap_max_mb", peakHeapMb());
+        r.put("heap_max_mb", CommandLineStore.peakHeapMb());
         r.put("heap_limit_mb", Runtime.getRuntime().maxMemory() >> 20);
         r.put("landing", landing);
         r.put("diff_seconds", round(diffSeconds));
@@ -327,17 +325,6 @@ public final class Reconciler {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> stored(BillImports.BillImport i) {
         return new LinkedHashMap<String, Object>(JSON.readValue(i.report(), LinkedHashMap.class));
-    }
-
-    /** Peak heap in use since the JVM started: what -Xmx had to hold. */
-    public static long peakHeapMb() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        return peak >> 20;
     }
 
     static double round(double v) {
