@@ -94,7 +94,8 @@ public final class Reconciler {
             identity = BillImports.identity(file);
             size = Files.size(file);
         } catch (IOException e) {
-            throw new BillException("cannot read bill file " + file + ": " + e.getMessage());
+            // not the bill's fault (a disk, a mount): keep what landed, the next run resumes
+            throw new IllegalStateException("cannot read bill file " + file + ": " + e.getMessage(), e);
         }
         long now = System.currentTimeMillis();
         BillImports.BillImport resumable = null;
@@ -151,7 +152,7 @@ public final class Reconciler {
             progress.rowsAtStart = imp.totals().rows;
             Map<String, Object> landing = new LinkedHashMap<>();
             if (imp.status().equals(BillImports.LANDING)) {
-                landing = land(imp, progress, listener);
+                landing = land(imp, p.file(), progress, listener);
                 imp = imports.find(p.importId()).orElseThrow();
             }
             progress.phase = BillImports.DIFFING;
@@ -181,11 +182,12 @@ public final class Reconciler {
         }
     }
 
-    private Map<String, Object> land(BillImports.BillImport imp, RunProgress progress, Listener listener) {
+    /** Lands {@code file} (the same content as the import's, possibly at another path now). */
+    private Map<String, Object> land(BillImports.BillImport imp, Path file, RunProgress progress, Listener listener) {
         progress.phase = BillImports.LANDING;
         long t0 = System.nanoTime();
         long resumedFrom = imp.lineNo();
-        try (var in = new BillInput(Path.of(imp.filePath()))) {
+        try (var in = new BillInput(file)) {
             BillLayout layout = BillLayout.open(in, imp.channel(), imp.date());
             if (resumedFrom > 0) {
                 layout.resume(imp.totals(), imp.byteOffset(), imp.lineNo());
@@ -244,7 +246,8 @@ public final class Reconciler {
             m.put("resumed_from_line", resumedFrom);
             return m;
         } catch (IOException e) {
-            throw new BillException("cannot read bill file " + imp.filePath() + ": " + e.getMessage());
+            // not the bill's fault (a disk, a mount): keep what landed, the next run resumes
+            throw new IllegalStateException("cannot read bill file " + file + ": " + e.getMessage(), e);
         } catch (SQLException e) {
             throw new IllegalStateException("store refused the bill's lines: " + e.getMessage(), e);
         }
