@@ -34,7 +34,8 @@ CREATE TABLE bill_import (
 );
 CREATE INDEX ix_bill_import_day ON bill_import (channel, bill_date, status);
 
--- The bill's lines, narrowed to what the diff reads. The primary key is the diff's lookup key
+-- The bill's lines, narrowed to what the diff reads (out_trade_no only on refund lines: on a payment it
+-- is the trade_key, and every byte here is read twice by the diff). The primary key is the diff's lookup key
 -- (import, P/R, out_trade_no or out_refund_no): channels list lines in time order and vendpay's order
 -- numbers grow with time, so the clustered inserts are nearly appends and no secondary index is needed.
 -- fee_mfen: the bill's fee has five decimals of yuan, i.e. thousandths of a fen.
@@ -54,10 +55,12 @@ CREATE TABLE bill_line (
 );
 
 -- Every difference the diff found, with what was done about it: FEED_PENDING (a payment only the bill
--- knows, waiting for the server to feed it through the notification path), FED / ALREADY_KNOWN (fed),
--- OPERATOR (recorded and alerted: money a person must look at).
+-- knows, waiting for the server to feed it through the notification path), FED / ALREADY_STORED (fed),
+-- OPERATOR (recorded and alerted: money a person must look at). ref: the channel transaction id, or the
+-- out_refund_no for refunds. A natural key, no AUTO_INCREMENT: InnoDB holds a table-level AUTO-INC lock
+-- for the whole of an INSERT ... SELECT (innodb_autoinc_lock_mode 1, the default), which serialised the
+-- diff's two walks and, at 100 million lines, timed the second one out (error 1467).
 CREATE TABLE bill_difference (
-    id           BIGINT       NOT NULL AUTO_INCREMENT,
     import_id    BIGINT       NOT NULL,
     kind         VARCHAR(24)  NOT NULL,
     order_no     VARCHAR(64)  NOT NULL,
@@ -69,10 +72,9 @@ CREATE TABLE bill_difference (
     resolution   VARCHAR(16)  NOT NULL,
     created_at   BIGINT       NOT NULL,
     resolved_at  BIGINT       NULL,
-    PRIMARY KEY (id)
+    PRIMARY KEY (import_id, kind, order_no, ref)
 );
-CREATE INDEX ix_bill_difference_import ON bill_difference (import_id, kind);
-CREATE INDEX ix_bill_difference_resolution ON bill_difference (resolution, id);
+CREATE INDEX ix_bill_difference_resolution ON bill_difference (resolution);
 
 -- The local side of a day: payments by channel and payment time (covering the diff's scan: the order
 -- number rides along as the primary key), refunds by channel and request time.

@@ -29,7 +29,7 @@ class BillPaymentFeeder {
         this.payments = payments;
     }
 
-    private record Pending(long id, String channel, String orderNo, String transactionId, long amountFen, long paidAt) {
+    private record Pending(long importId, String channel, String orderNo, String transactionId, long amountFen, long paidAt) {
     }
 
     @Scheduled(fixedDelayString = "${vendpay.reconcile.feed-every:5s}", initialDelayString = "2s")
@@ -42,16 +42,19 @@ class BillPaymentFeeder {
     /** Feeds up to {@code limit} pending payments; returns how many it looked at. */
     int feed(int limit) {
         var pending = jdbc.sql("""
-                SELECT d.id, i.channel, d.order_no, d.ref, d.bill_fen, d.occurred_at
+                SELECT d.import_id, i.channel, d.order_no, d.ref, d.bill_fen, d.occurred_at
                 FROM bill_difference d JOIN bill_import i ON i.id = d.import_id
-                WHERE d.resolution = 'FEED_PENDING' ORDER BY d.id LIMIT ?""").param(limit)
+                WHERE d.resolution = 'FEED_PENDING' ORDER BY d.import_id, d.order_no LIMIT ?""").param(limit)
                 .query((rs, n) -> new Pending(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
                         rs.getLong(6))).list();
         for (var p : pending) {
             boolean fresh = payments.confirmFromBill(PaymentChannel.valueOf(p.channel()), p.orderNo(), p.transactionId(),
                     p.amountFen(), p.paidAt());
-            jdbc.sql("UPDATE bill_difference SET resolution = ?, resolved_at = ? WHERE id = ? AND resolution = 'FEED_PENDING'")
-                    .params(fresh ? "FED" : "ALREADY_STORED", System.currentTimeMillis(), p.id()).update();
+            jdbc.sql("""
+                    UPDATE bill_difference SET resolution = ?, resolved_at = ?
+                    WHERE import_id = ? AND kind = 'PAID_NOT_RECORDED' AND order_no = ? AND ref = ? AND resolution = 'FEED_PENDING'""")
+                    .params(fresh ? "FED" : "ALREADY_STORED", System.currentTimeMillis(), p.importId(), p.orderNo(), p.transactionId())
+                    .update();
             log.info("event=reconcile.fed order_no={} transaction_id={} amount_fen={} new={}", p.orderNo(), p.transactionId(),
                     p.amountFen(), fresh);
         }

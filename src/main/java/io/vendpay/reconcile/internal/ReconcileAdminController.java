@@ -143,7 +143,7 @@ class ReconcileAdminController {
         boolean all = kind == null || kind.isBlank();
         List<Map<String, Object>> items = reconciler.jdbc().sql("""
                 SELECT kind, order_no, ref, bill_fen, local_fen, money_fen, occurred_at, resolution, resolved_at
-                FROM bill_difference WHERE import_id = ? AND (? OR kind = ?) ORDER BY id LIMIT ?""")
+                FROM bill_difference WHERE import_id = ? AND (? OR kind = ?) ORDER BY kind, order_no LIMIT ?""")
                 .params(id, all, all ? "" : kind, limit)
                 .query((rs, n) -> {
                     Map<String, Object> m = new LinkedHashMap<>();

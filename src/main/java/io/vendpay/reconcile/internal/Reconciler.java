@@ -216,7 +216,8 @@ public final class Reconciler {
                             progress.fileBytesRead = in.fileBytesRead();
                             listener.progress(progress);
                         }
-                        row.number(imp.id()).text(line.kind).text(line.tradeKey).text(line.outTradeNo).text(line.transactionId)
+                        row.number(imp.id()).text(line.kind).text(line.tradeKey)
+                                .text(BillLine.PAYMENT.equals(line.kind) ? "" : line.outTradeNo).text(line.transactionId)
                                 .text(line.refundId).number(line.amountFen).number(line.feeMfen).number(line.tradedAt)
                                 .text(line.state).number(line.lineNo);
                         return true;

@@ -209,6 +209,22 @@ abstract class Reconciliation extends PlatformTest {
     }
 
     @Test
+    void aTruncatedGzipBillIsRejectedAndNothingOfItStays() throws Exception {
+        var day = LocalDate.of(2031, 1, 9);
+        Path whole = syntheticDay("WECHAT", day, 2500, 1, "whole.csv.gz");
+        byte[] bytes = Files.readAllBytes(whole);
+        Path cut = Files.write(dir.resolve("cut.csv.gz"), java.util.Arrays.copyOf(bytes, bytes.length * 3 / 4));
+        String orders = ordersOf(day);
+
+        assertThatThrownBy(() -> reconcile(withCheckpointEvery(500), PaymentChannel.WECHAT, day, cut, new Reconciler.Listener() { }))
+                .isInstanceOf(BillException.class).hasMessageContaining("gzip").hasMessageMatching("line \\d+: .*");
+
+        assertThat(platform.count("SELECT COUNT(*) FROM bill_line l JOIN bill_import i ON i.id = l.import_id WHERE i.bill_date = ?",
+                day.toString())).isZero();
+        assertThat(ordersOf(day)).isEqualTo(orders);
+    }
+
+    @Test
     void aSummaryThatDoesNotMatchItsLinesRejectsTheFile() throws Exception {
         var day = LocalDate.of(2031, 1, 7);
         Path good = syntheticDay("WECHAT", day, 1200, 1, "sum.csv");
