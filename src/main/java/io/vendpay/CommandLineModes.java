@@ -9,8 +9,10 @@ final class CommandLineModes {
     static int run(String mode, String[] args) {
         return switch (mode) {
             case "bench" -> io.vendpay.sim.Bench.run(args);
+            case "reconcile" -> io.vendpay.reconcile.ReconcileCommand.run(args);
+            case "sandbox" -> io.vendpay.sim.SandboxCommand.run(args);
             default -> {
-                System.err.println("vendpay: unknown mode '" + mode + "'. Modes: bench. Run without a mode to serve.");
+                System.err.println("vendpay: unknown mode '" + mode + "'. Modes: bench, reconcile, sandbox bill. Run without a mode to serve.");
                 yield 2;
             }
         };

@@ -150,14 +150,14 @@ final class SandboxLedger implements AutoCloseable {
         dataSource.close();
     }
 
-    private static Trade trade(ResultSet rs, int i) throws SQLException {
+    static Trade trade(ResultSet rs, int i) throws SQLException {
         return new Trade(rs.getString("channel"), rs.getString("out_trade_no"), rs.getString("code"), rs.getLong("total_fen"),
                 rs.getString("description"), rs.getString("notify_url"), rs.getLong("expires_at"), rs.getLong("created_at"),
                 rs.getString("state"), rs.getString("transaction_id"), rs.getObject("paid_fen", Long.class),
                 rs.getObject("paid_at", Long.class), rs.getObject("closed_at", Long.class), rs.getLong("refunded_fen"));
     }
 
-    private static Refund refund(ResultSet rs, int i) throws SQLException {
+    static Refund refund(ResultSet rs, int i) throws SQLException {
         return new Refund(rs.getString("channel"), rs.getString("out_refund_no"), rs.getString("refund_id"),
                 rs.getString("out_trade_no"), rs.getString("transaction_id"), rs.getLong("refund_fen"), rs.getLong("total_fen"),
                 rs.getString("notify_url"), rs.getString("outcome"), rs.getLong("created_at"), rs.getLong("settles_at"),
