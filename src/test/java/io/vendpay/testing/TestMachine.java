@@ -77,7 +77,8 @@ public final class TestMachine implements AutoCloseable {
     void connect() {
         try {
             mqtt = new MqttClient(mqttUrl, deviceId, new MemoryPersistence());
-            mqtt.setTimeToWait(5_000);
+            // Generous: on a loaded two-core CI box a CONNECT can wait seconds for the broker's session loop.
+            mqtt.setTimeToWait(20_000);
             mqtt.setCallback(new MqttCallback() {
                 @Override
                 public void connectionLost(Throwable cause) {
@@ -93,13 +94,15 @@ public final class TestMachine implements AutoCloseable {
                 }
             });
             var o = new MqttConnectOptions();
+            o.setConnectionTimeout(20);
             o.setCleanSession(false);
             o.setUserName(deviceId);
             o.setPassword(secret.toCharArray());
             mqtt.connect(o);
             mqtt.subscribe("vend/" + deviceId + "/cmd", 1);
         } catch (MqttException e) {
-            throw new IllegalStateException("machine " + deviceId + " cannot connect to " + mqttUrl, e);
+            throw new IllegalStateException("machine " + deviceId + " cannot connect to " + mqttUrl
+                    + " (MQTT reason " + e.getReasonCode() + ": " + e.getMessage() + ")", e);
         }
     }
 
