@@ -15,6 +15,10 @@ public final class BenchCommand {
 
     public static int run(String[] args) {
         PrintStream out = System.err;
+        if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
+            System.out.print(BenchOptions.USAGE);
+            return 0;
+        }
         BenchOptions o;
         try {
             o = BenchOptions.parse(args);

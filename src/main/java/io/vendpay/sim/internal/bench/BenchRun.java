@@ -63,7 +63,7 @@ final class BenchRun {
             try (var traffic = new Traffic(server, fleet, scenario, seed, http)) {
                 fleet.connect(traffic::onCommand);
                 long auditFrom = System.currentTimeMillis();
-                warmUp(traffic, scenario.machines(), scenario.fleetRate(0));
+                warmUp(traffic, scenario.machines(), Math.max(scenario.fleetRate(0), MIN_WARMUP_RATE));
                 long t0 = System.currentTimeMillis();
                 PrometheusScrape before = scrape();
                 long deliveriesBefore = server.customers().deliveryAttempts();
@@ -87,12 +87,20 @@ final class BenchRun {
                 result.put("generator_cpu_ms_per_order", round(generatorCpu * 1000 / Math.max(1, done)));
                 result.put("server_cpu_share_of_one_core_under_load", Math.round(serverCpuUnderLoad / ((loadEnd - t0) / 1000.0) * 1000) / 1000.0);
                 result.put("warmup_s", warmup.toSeconds());
+                result.put("warmup_min_orders_per_s", MIN_WARMUP_RATE);
+                result.put("scrape_every_s", scenario.scrapeEvery().toSeconds());
                 result.put("audit", audit(traffic, auditFrom));
                 result.put("timeseries", series);
                 return result;
             }
         }
     }
+
+    /**
+     * At least this many orders/s in the warm-up: a small fleet's base rate (the founding fleet's is
+     * 0.3/s) would leave the server's hot paths interpreted and charge JIT compilation to the run.
+     */
+    static final double MIN_WARMUP_RATE = 10;
 
     /** Load at {@code rate} for the warm-up time, outside the measured window (its orders are audited too). */
     private void warmUp(Traffic traffic, int machines, double rate) throws InterruptedException {
@@ -105,16 +113,19 @@ final class BenchRun {
     }
 
     /**
-     * Grows the fleet step by step (x1.5 every 20 s, each machine at the scenario's peak rate) until the
+     * Grows the fleet step by step (from {@value #CAPACITY_START} machines, x1.5 every 20 s, each machine at
+     * the scenario's peak rate: 10 orders/s offered first for lunch-rush) until the
      * notify-ack p99 of a step exceeds 100 ms, then drains and audits. The capacity is the largest fleet
      * whose step held, if the audit is clean.
      */
+    static final int CAPACITY_START = 100;
+
     Map<String, Object> findCapacity() throws Exception {
         Map<String, Object> ceiling = storeCeiling();
         var steps = new ArrayList<Map<String, Object>>();
         int held = 0;
         try (var fleet = new LoadFleet(server, runTag, http)) {
-            int machines = 1000;
+            int machines = CAPACITY_START;
             fleet.growTo(machines, out);
             try (var traffic = new Traffic(server, fleet, scenario, seed, http)) {
                 fleet.connect(traffic::onCommand);
@@ -163,6 +174,7 @@ final class BenchRun {
     private java.util.concurrent.ScheduledExecutorService sample(Traffic traffic, PrometheusScrape first, long t0, int machines,
                                                                  java.util.function.DoubleUnaryOperator rate, Duration length) {
         var sampler = Executors.newSingleThreadScheduledExecutor(io.vendpay.shared.BoundedWorkers.daemonThreads("bench-sample"));
+        long every = scenario.scrapeEvery().toSeconds();
         var last = new PrometheusScrape[]{first};
         var lastCreated = new long[]{traffic.created.get()};
         sampler.scheduleAtFixedRate(() -> {
@@ -173,8 +185,8 @@ final class BenchRun {
                 var point = new LinkedHashMap<String, Object>();
                 point.put("t", round(elapsed));
                 point.put("offered_per_s", round(rate.applyAsDouble(x)));
-                point.put("created_per_s", traffic.created.get() - lastCreated[0]);
-                point.put("completed_per_s", round(completed(now) - completed(last[0])));
+                point.put("created_per_s", round((traffic.created.get() - lastCreated[0]) / (double) every));
+                point.put("completed_per_s", round((completed(now) - completed(last[0])) / every));
                 point.put("notify_ack_p50_ms", round(PrometheusScrape.quantileMs(last[0].buckets(NOTIFY_ACK), now.buckets(NOTIFY_ACK), 0.50)));
                 point.put("notify_ack_p99_ms", round(PrometheusScrape.quantileMs(last[0].buckets(NOTIFY_ACK), now.buckets(NOTIFY_ACK), 0.99)));
                 point.put("backlog", now.sum("vendpay_executor_queued_tasks"));
@@ -197,7 +209,6 @@ final class BenchRun {
                 if (!Double.isNaN(max)) {
                     ackMaxMs = Math.max(ackMaxMs, max);
                 }
-                traffic.heartbeats(machines);
                 out.printf("\r[%4.0fs] offered %6.0f/s  created %7d  paid %7d  cmds %7d  done %5.0f/s  ack p99 %5.0f ms  pool %2.0f+%-3.0f heap %4.0f MB  429 %d  err %d   ",
                         elapsed, rate.applyAsDouble(x), traffic.created.get(), traffic.paid.get(), traffic.commands.get(),
                         (double) (Number) point.get("completed_per_s"), (double) (Number) point.get("notify_ack_p99_ms"),
@@ -206,6 +217,13 @@ final class BenchRun {
                 last[0] = now;
             } catch (Exception e) {
                 out.println("\nbench: sampling failed: " + e);
+            }
+        }, every, every, TimeUnit.SECONDS);
+        sampler.scheduleAtFixedRate(() -> {
+            try {
+                traffic.heartbeats(machines);
+            } catch (RuntimeException e) {
+                out.println("\nbench: heartbeats failed: " + e);
             }
         }, 1, 1, TimeUnit.SECONDS);
         return sampler;
@@ -278,8 +296,9 @@ final class BenchRun {
         r.put("db_pool_max_pending", (long) poolMaxPending);
         r.put("server_heap_max_mb", round(heapMaxMb));
         r.put("store_ceiling_commits_per_s", ceiling.get("commits_per_s"));
-        r.put("orders_per_s_to_commits_per_s", round(((Number) r.get("orders_completed_per_s_peak_window_mean")).doubleValue()
-                / Math.max(1, ((Number) ceiling.get("commits_per_s")).doubleValue())));
+        double perCommit = ((Number) r.get("orders_completed_per_s_peak_window_mean")).doubleValue()
+                / Math.max(1, ((Number) ceiling.get("commits_per_s")).doubleValue());
+        r.put("orders_per_s_to_commits_per_s", Math.round(perCommit * 10_000) / 10_000.0);
         r.put("orders_by_status", json.treeToValue(stats.path("orders_by_status"), Map.class));
         if (traffic.lastError != null) {
             r.put("last_error", traffic.lastError);

@@ -93,6 +93,9 @@ public class ChannelSandbox implements PaymentSandbox, SmartLifecycle, AutoClose
             connector.setProperty("minSpareThreads", "2");
             tomcat.setConnector(connector);
             Context context = tomcat.addContext("", null);
+            // The jar's own class loader: the thread's (the JVM's application loader when the bench
+            // runs) cannot see Tomcat's classes inside the jar, and Tomcat's leak checks at stop need them.
+            context.setParentClassLoader(ChannelSandbox.class.getClassLoader());
             Tomcat.addServlet(context, "sandbox", new HttpServlet() {
                 @Override
                 protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
