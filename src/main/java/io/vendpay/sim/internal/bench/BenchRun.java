@@ -216,6 +216,10 @@ final class BenchRun {
                 lastCreated[0] = traffic.created.get();
                 last[0] = now;
             } catch (Exception e) {
+                if (Thread.currentThread().isInterrupted() || e instanceof InterruptedException
+                        || e.getCause() instanceof InterruptedException) {
+                    return; // the run ended while a scrape was in flight
+                }
                 out.println("\nbench: sampling failed: " + e);
             }
         }, every, every, TimeUnit.SECONDS);
