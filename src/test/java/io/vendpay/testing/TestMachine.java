@@ -74,7 +74,38 @@ public final class TestMachine implements AutoCloseable {
         return m;
     }
 
+    /**
+     * Connects as a machine does: a CONNECT that timed out or was dropped on a loaded CI box is tried
+     * again (twice at most); a refused one (bad credentials, not authorised) fails at once.
+     */
     void connect() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                connectOnce();
+                return;
+            } catch (IllegalStateException e) {
+                int reason = e.getCause() instanceof MqttException m ? m.getReasonCode() : -1;
+                boolean transientFailure = reason == MqttException.REASON_CODE_CLIENT_TIMEOUT
+                        || reason == MqttException.REASON_CODE_CONNECTION_LOST
+                        || reason == MqttException.REASON_CODE_SERVER_CONNECT_ERROR
+                        || reason == MqttException.REASON_CODE_BROKER_UNAVAILABLE;
+                if (!transientFailure || attempt == 3) {
+                    throw e;
+                }
+                System.err.println("test machine " + deviceId + ": MQTT connect attempt " + attempt + " failed (" + reason
+                        + "), trying again");
+                try {
+                    if (mqtt != null) {
+                        mqtt.close(true);
+                    }
+                } catch (MqttException ignored) {
+                    // the client is replaced anyway
+                }
+            }
+        }
+    }
+
+    private void connectOnce() {
         try {
             mqtt = new MqttClient(mqttUrl, deviceId, new MemoryPersistence());
             // Generous: on a loaded two-core CI box a CONNECT can wait seconds for the broker's session loop.
