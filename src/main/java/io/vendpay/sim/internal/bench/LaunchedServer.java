@@ -40,14 +40,17 @@ final class LaunchedServer extends BenchServer {
     private final ChannelSandbox sandbox;
     private final String dropDatabase;
     private final Path logFile;
+    /** The server's MQTT client id on a broker that outlives the run (Mosquitto), else null. */
+    private final String brokerSession;
 
     private LaunchedServer(Process process, ChannelSandbox sandbox, String baseUrl, String token, String mqttUrl, String mqttUser,
-                           String mqttPassword, String store, String dropDatabase, Path logFile) {
+                           String mqttPassword, String store, String dropDatabase, Path logFile, String brokerSession) {
         super(baseUrl, token, mqttUrl, mqttUser, mqttPassword, store);
         this.process = process;
         this.sandbox = sandbox;
         this.dropDatabase = dropDatabase;
         this.logFile = logFile;
+        this.brokerSession = brokerSession;
     }
 
     static LaunchedServer start(BenchOptions o, String runTag) throws Exception {
@@ -103,10 +106,12 @@ final class LaunchedServer extends BenchServer {
         String mqttUrl;
         String mqttUser = null;
         String mqttPassword = null;
+        String brokerSession = null;
         if (LocalPorts.listening("127.0.0.1", 1883)) {
             mqttUrl = "tcp://127.0.0.1:1883";
+            brokerSession = "vendpay-bench-" + runTag;
             cmd.add("--vendpay.mqtt.url=" + mqttUrl);
-            cmd.add("--vendpay.mqtt.client-id=vendpay-bench-" + runTag);
+            cmd.add("--vendpay.mqtt.client-id=" + brokerSession);
         } else {
             mqttUrl = "tcp://127.0.0.1:" + LocalPorts.free();
             mqttUser = "vendpay-bench";
@@ -117,7 +122,7 @@ final class LaunchedServer extends BenchServer {
         Path log = dataDir.resolve("server.log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         var server = new LaunchedServer(p, sandbox, "http://127.0.0.1:" + port, token, mqttUrl, mqttUser, mqttPassword, store,
-                dropDatabase, log);
+                dropDatabase, log, brokerSession);
         server.awaitHealthy(Duration.ofSeconds(120));
         return server;
     }
@@ -188,12 +193,36 @@ final class LaunchedServer extends BenchServer {
             Thread.currentThread().interrupt();
         }
         sandbox.close();
+        endBrokerSession();
         if (dropDatabase != null) {
             try (var c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/", "root", "")) {
                 c.createStatement().execute("DROP DATABASE IF EXISTS " + dropDatabase);
             } catch (Exception e) {
                 System.err.println("bench: could not drop " + dropDatabase + ": " + e.getMessage());
             }
+        }
+    }
+
+    /**
+     * The server keeps a persistent session (commands published while it restarts are not lost); a
+     * bench server never comes back, and its session would go on collecting every later run's
+     * machine events on the broker (Mosquitto queues 1000, then drops, per dead session). Connecting
+     * once with its client id and a clean session ends it.
+     */
+    private void endBrokerSession() {
+        if (brokerSession == null) {
+            return;
+        }
+        try (var c = new org.eclipse.paho.client.mqttv3.MqttClient(mqttUrl(), brokerSession,
+                new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence())) {
+            var o = new org.eclipse.paho.client.mqttv3.MqttConnectOptions();
+            o.setCleanSession(true);
+            o.setUserName("vendpay-platform");
+            c.setTimeToWait(5_000);
+            c.connect(o);
+            c.disconnect();
+        } catch (Exception e) {
+            System.err.println("bench: could not end the server's broker session " + brokerSession + ": " + e.getMessage());
         }
     }
 
