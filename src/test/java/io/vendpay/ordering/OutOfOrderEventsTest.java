@@ -63,7 +63,8 @@ class OutOfOrderEventsTest extends PlatformTest {
             publish(new DispenseFailed(orderNo, "D" + orderNo, machine.deviceId, "MOTOR_JAM"));
             publish(new DispenseSucceeded(orderNo, "D" + orderNo, machine.deviceId));  // too late: REFUNDING is not undone
 
-            assertThat(platform.status(orderNo)).isEqualTo("REFUNDING");
+            // Never DISPENSED; REFUNDED already when the sandbox's refund notification (200 ms here) won the race.
+            assertThat(platform.status(orderNo)).isIn("REFUNDING", "REFUNDED");
             assertThat(platform.count("SELECT COUNT(*) FROM refund WHERE order_no = ?", orderNo)).isEqualTo(1);
         }
     }
