@@ -23,15 +23,10 @@ final class AlipayBill extends BillLayout {
     private static final Pattern PERIOD = Pattern.compile("起始日期：\\[(\\d{4})年(\\d{2})月(\\d{2})日");
     private static final Pattern TOTAL = Pattern.compile("^#(交易|退款)合计：(\\d+)笔，商家实收共(-?[0-9.]+)元");
 
-    private int columns;
-    private int txn;
-    private int outTradeNo;
     private int type;
-    private int finishedAt;
     private int total;
     private int received;
     private int outRefundNo;
-    private int fee;
     private boolean finished;
 
     AlipayBill(BillInput in, LocalDate date) {
@@ -45,15 +40,14 @@ final class AlipayBill extends BillLayout {
             if (!line.startsWith("#")) {
                 List<String> names = Arrays.stream(line.split(",", -1)).map(String::trim).toList();
                 String l = "Alipay bill";
-                columns = names.size();
-                txn = column(names, "支付宝交易号", in.lineNo(), l);
-                outTradeNo = column(names, "商户订单号", in.lineNo(), l);
+                shared = new SharedColumns(names.size(), column(names, "完成时间", in.lineNo(), l), "完成时间",
+                        column(names, "服务费（元）", in.lineNo(), l), "服务费（元）",
+                        column(names, "支付宝交易号", in.lineNo(), l), "支付宝交易号",
+                        column(names, "商户订单号", in.lineNo(), l));
                 type = column(names, "业务类型", in.lineNo(), l);
-                finishedAt = column(names, "完成时间", in.lineNo(), l);
                 total = column(names, "订单金额（元）", in.lineNo(), l);
                 received = column(names, "商家实收（元）", in.lineNo(), l);
                 outRefundNo = column(names, "退款批次号/请求号", in.lineNo(), l);
-                fee = column(names, "服务费（元）", in.lineNo(), l);
                 return;
             }
             Matcher m = PERIOD.matcher(line);
@@ -82,30 +76,11 @@ final class AlipayBill extends BillLayout {
                 return false;
             }
             split((byte) ',');
-            if (fields != columns) {
-                throw BillException.at(in.lineNo(), fields + " values, but the header has " + columns + " columns");
-            }
-            long at = time(finishedAt, "完成时间");
-            totals.rows++;
-            long feeMfen = amount(fee, "服务费（元）", 5);
-            totals.feeMfen += feeMfen;
-            out.lineNo = in.lineNo();
-            out.tradedAt = at;
-            out.feeMfen = feeMfen;
-            out.transactionId = id(txn, "支付宝交易号", true);
-            out.outTradeNo = id(outTradeNo, "商户订单号", true);
+            readShared(out);
             long amount = fen(total, "订单金额（元）");
             long settled = fen(received, "商家实收（元）");
             if (fieldIs(type, TRADE)) {
-                totals.payCount++;
-                totals.payFen += amount;
-                totals.settleFen += settled;
-                out.kind = BillLine.PAYMENT;
-                out.tradeKey = out.outTradeNo;
-                out.refundId = "";
-                out.amountFen = amount;
-                out.state = "SUCCESS";
-                return true;
+                return payment(out, amount, settled);
             }
             if (fieldIs(type, REFUND)) {
                 if (amount > 0) {

@@ -26,6 +26,13 @@ abstract class BillLayout {
     int[] fs = new int[64];
     int[] fe = new int[64];
     int fields;
+    /** Set by {@link #head()}: where the columns every layout has are. */
+    SharedColumns shared;
+
+    /** The columns every bill layout has, by index in its header, with the names errors give them. */
+    record SharedColumns(int count, int time, String timeName, int fee, String feeName, int txn, String txnName,
+                         int outTradeNo) {
+    }
 
     BillLayout(BillInput in, LocalDate date) {
         this.in = in;
@@ -104,6 +111,39 @@ abstract class BillLayout {
             }
         }
         return quotes % 2 == 0;
+    }
+
+    /**
+     * The part of a split detail line that every layout has: as many values as the header has
+     * columns, the time (on the bill's day), the fee (counted in the totals), the channel's
+     * transaction id and vendpay's order number. Counts the line.
+     */
+    void readShared(BillLine out) {
+        if (fields != shared.count()) {
+            throw BillException.at(in.lineNo(), fields + " values, but the header has " + shared.count() + " columns");
+        }
+        long at = time(shared.time(), shared.timeName());
+        totals.rows++;
+        long feeMfen = amount(shared.fee(), shared.feeName(), 5);
+        totals.feeMfen += feeMfen;
+        out.lineNo = in.lineNo();
+        out.tradedAt = at;
+        out.feeMfen = feeMfen;
+        out.transactionId = id(shared.txn(), shared.txnName(), true);
+        out.outTradeNo = id(shared.outTradeNo(), "商户订单号", true);
+    }
+
+    /** A payment line: counted in the totals and written out keyed by its order number. */
+    boolean payment(BillLine out, long amountFen, long settledFen) {
+        totals.payCount++;
+        totals.payFen += amountFen;
+        totals.settleFen += settledFen;
+        out.kind = BillLine.PAYMENT;
+        out.tradeKey = out.outTradeNo;
+        out.refundId = "";
+        out.amountFen = amountFen;
+        out.state = "SUCCESS";
+        return true;
     }
 
     void add(int s, int e) {

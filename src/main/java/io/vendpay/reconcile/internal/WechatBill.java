@@ -21,10 +21,6 @@ final class WechatBill extends BillLayout {
     private static final byte[] SUCCESS = "SUCCESS".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] REFUND = "REFUND".getBytes(StandardCharsets.US_ASCII);
 
-    private int columns;
-    private int time;
-    private int txn;
-    private int outTradeNo;
     private int state;
     private int settle;
     private int total;
@@ -33,7 +29,6 @@ final class WechatBill extends BillLayout {
     private int refundFen;
     private int refundAsked;
     private int refundState;
-    private int fee;
     private boolean finished;
 
     WechatBill(BillInput in, LocalDate date) {
@@ -48,10 +43,8 @@ final class WechatBill extends BillLayout {
             throw BillException.at(1, "not a WeChat Pay trade bill: the header has no 交易时间/商户订单号 columns");
         }
         String l = "WeChat bill";
-        columns = names.size();
-        time = column(names, "交易时间", 1, l);
-        txn = column(names, "微信订单号", 1, l);
-        outTradeNo = column(names, "商户订单号", 1, l);
+        shared = new SharedColumns(names.size(), column(names, "交易时间", 1, l), "交易时间", column(names, "手续费", 1, l), "手续费",
+                column(names, "微信订单号", 1, l), "微信订单号", column(names, "商户订单号", 1, l));
         state = column(names, "交易状态", 1, l);
         settle = names.contains("应结订单金额") ? column(names, "应结订单金额", 1, l) : column(names, "总金额", 1, l);
         total = names.contains("订单金额") ? column(names, "订单金额", 1, l) : column(names, "总金额", 1, l);
@@ -60,7 +53,6 @@ final class WechatBill extends BillLayout {
         refundFen = column(names, "退款金额", 1, l);
         refundAsked = names.contains("申请退款金额") ? column(names, "申请退款金额", 1, l) : refundFen;
         refundState = column(names, "退款状态", 1, l);
-        fee = column(names, "手续费", 1, l);
     }
 
     @Override
@@ -78,30 +70,9 @@ final class WechatBill extends BillLayout {
                 return false;
             }
             splitTicks();
-            if (fields != columns) {
-                throw BillException.at(in.lineNo(), fields + " values, but the header has " + columns + " columns");
-            }
-            long at = time(time, "交易时间");
-            totals.rows++;
-            long feeMfen = amount(fee, "手续费", 5);
-            totals.feeMfen += feeMfen;
-            out.lineNo = in.lineNo();
-            out.tradedAt = at;
-            out.feeMfen = feeMfen;
-            out.transactionId = id(txn, "微信订单号", true);
-            out.outTradeNo = id(outTradeNo, "商户订单号", true);
+            readShared(out);
             if (fieldIs(state, SUCCESS)) {
-                long amount = fen(total, "订单金额");
-                long settled = fen(settle, "应结订单金额");
-                totals.payCount++;
-                totals.payFen += amount;
-                totals.settleFen += settled;
-                out.kind = BillLine.PAYMENT;
-                out.tradeKey = out.outTradeNo;
-                out.refundId = "";
-                out.amountFen = amount;
-                out.state = "SUCCESS";
-                return true;
+                return payment(out, fen(total, "订单金额"), fen(settle, "应结订单金额"));
             }
             if (fieldIs(state, REFUND)) {
                 long asked = fen(refundAsked, "申请退款金额");
