@@ -1,8 +1,11 @@
 package io.vendpay.fleet.internal;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -149,7 +152,7 @@ class DeviceSignatureFilter extends OncePerRequestFilter {
     }
 
     /** Hands the already-read body to the controller. */
-    private static final class CachedBodyRequest extends HttpServletRequestWrapper {
+    static final class CachedBodyRequest extends HttpServletRequestWrapper {
         private final byte[] body;
 
         CachedBodyRequest(HttpServletRequest request, byte[] body) {
@@ -175,9 +178,15 @@ class DeviceSignatureFilter extends OncePerRequestFilter {
                     return true;
                 }
 
+                /** The body is already in memory: all of it is available now, and then it is all read. */
                 @Override
                 public void setReadListener(ReadListener listener) {
-                    throw new UnsupportedOperationException("synchronous body only");
+                    try {
+                        listener.onDataAvailable();
+                        listener.onAllDataRead();
+                    } catch (IOException | RuntimeException e) {
+                        listener.onError(e);
+                    }
                 }
 
                 @Override
@@ -200,6 +209,14 @@ class DeviceSignatureFilter extends OncePerRequestFilter {
         @Override
         public long getContentLengthLong() {
             return body.length;
+        }
+
+        /** The same bytes as text: the wrapped request's reader would find its stream already read. */
+        @Override
+        public BufferedReader getReader() {
+            String encoding = getCharacterEncoding();
+            Charset charset = encoding != null ? Charset.forName(encoding) : StandardCharsets.UTF_8;
+            return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), charset));
         }
     }
 }
