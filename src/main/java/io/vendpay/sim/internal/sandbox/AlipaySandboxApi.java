@@ -212,17 +212,9 @@ final class AlipaySandboxApi {
 
     String pay(SandboxLedger.Trade t, Long amountFen, boolean notify, int copies) {
         long now = System.currentTimeMillis();
-        if (!"NOTPAY".equals(t.state())) {
-            throw new IllegalStateException("order " + t.outTradeNo() + " is " + t.state());
-        }
-        if (now > t.expiresAt()) {
-            throw new IllegalStateException("order " + t.outTradeNo() + " expired at the channel");
-        }
         String tradeNo = TIME.format(Instant.ofEpochMilli(now)).substring(0, 10).replace("-", "") + "22001"
                 + String.format("%017d", ThreadLocalRandom.current().nextLong(100_000_000_000_000_00L));
-        if (!ledger.markPaid(CHANNEL, t.outTradeNo(), tradeNo, amountFen == null ? t.totalFen() : amountFen, now)) {
-            throw new IllegalStateException("order " + t.outTradeNo() + " is no longer payable");
-        }
+        ledger.pay(t, tradeNo, amountFen, now);
         if (notify && t.notifyUrl() != null) {
             String outTradeNo = t.outTradeNo();
             long delay = SandboxFaults.take(faults.delayedPaymentNotifications) ? faults.paymentNotificationDelay.get() : 0;

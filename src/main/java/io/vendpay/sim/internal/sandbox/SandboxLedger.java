@@ -97,12 +97,25 @@ final class SandboxLedger implements AutoCloseable {
                 .query(SandboxLedger::trade).optional();
     }
 
-    /** NOTPAY → SUCCESS, once. */
-    boolean markPaid(String channel, String outTradeNo, String transactionId, long paidFen, long paidAt) {
-        return jdbc.sql("""
+    /**
+     * A customer pays {@code t} (its own amount when {@code paidFen} is null): NOTPAY → SUCCESS, once,
+     * and only before it expires; otherwise an IllegalStateException that says why, as the channel's
+     * cashier would refuse.
+     */
+    void pay(Trade t, String transactionId, Long paidFen, long paidAt) {
+        if (!"NOTPAY".equals(t.state())) {
+            throw new IllegalStateException("order " + t.outTradeNo() + " is " + t.state());
+        }
+        if (paidAt > t.expiresAt()) {
+            throw new IllegalStateException("order " + t.outTradeNo() + " expired at the channel");
+        }
+        boolean paid = jdbc.sql("""
                 UPDATE sandbox_trade SET state = 'SUCCESS', transaction_id = ?, paid_fen = ?, paid_at = ?
                 WHERE channel = ? AND out_trade_no = ? AND state = 'NOTPAY'""")
-                .params(transactionId, paidFen, paidAt, channel, outTradeNo).update() == 1;
+                .params(transactionId, paidFen == null ? t.totalFen() : paidFen, paidAt, t.channel(), t.outTradeNo()).update() == 1;
+        if (!paid) {
+            throw new IllegalStateException("order " + t.outTradeNo() + " is no longer payable");
+        }
     }
 
     /** NOTPAY → CLOSED; answers the state after the attempt. */

@@ -205,16 +205,8 @@ final class WechatSandboxApi {
 
     String pay(SandboxLedger.Trade t, Long amountFen, boolean notify, int copies) {
         long now = System.currentTimeMillis();
-        if (!"NOTPAY".equals(t.state())) {
-            throw new IllegalStateException("order " + t.outTradeNo() + " is " + t.state());
-        }
-        if (now > t.expiresAt()) {
-            throw new IllegalStateException("order " + t.outTradeNo() + " expired at the channel");
-        }
         String txn = "4200" + crypto.randomDigits(24);
-        if (!ledger.markPaid(CHANNEL, t.outTradeNo(), txn, amountFen == null ? t.totalFen() : amountFen, now)) {
-            throw new IllegalStateException("order " + t.outTradeNo() + " is no longer payable");
-        }
+        ledger.pay(t, txn, amountFen, now);
         if (notify && t.notifyUrl() != null) {
             long delay = SandboxFaults.take(faults.delayedPaymentNotifications) ? faults.paymentNotificationDelay.get() : 0;
             String outTradeNo = t.outTradeNo();
