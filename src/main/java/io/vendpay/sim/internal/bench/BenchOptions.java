@@ -93,10 +93,8 @@ record BenchOptions(
             throw new IllegalArgumentException("--store must be h2 or mariadb");
         }
         Integer machines = named.containsKey("machines") ? Integer.valueOf(named.remove("machines")) : null;
-        // Unset: 120 s for lunch-rush; 600 s for incident, whose CPU share a 2-minute run overstates
-        // (a fresh JVM's compilation does not amortise over a hundred orders).
-        Duration duration = parseDuration(named.getOrDefault("duration", scenario.equals("incident") ? "600s" : "120s"));
-        named.remove("duration");
+        // unset (null): the scenario's own length
+        Duration duration = named.containsKey("duration") ? parseDuration(named.remove("duration")) : null;
         Duration warmup = parseDuration(named.getOrDefault("warmup", "30s"));
         named.remove("warmup");
         double multiplier = Double.parseDouble(named.getOrDefault("peak-multiplier", "10"));
