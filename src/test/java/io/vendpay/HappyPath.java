@@ -1,7 +1,6 @@
 package io.vendpay;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
@@ -34,11 +33,11 @@ abstract class HappyPath extends PlatformTest {
             assertThat(command.path("orderNo").asString()).isEqualTo(orderNo);
             assertThat(command.path("slot").asString()).isEqualTo("A1");
             assertThat(command.path("qty").asInt()).isEqualTo(1);
-            await().atMost(Duration.ofSeconds(5)).until(() -> platform.status(orderNo).equals("DISPENSING"));
+            platform.awaitStatus(orderNo, "DISPENSING", Duration.ofSeconds(5));
 
             machine.answer(command, true, null);
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("DISPENSED"));
+            platform.awaitStatus(orderNo, "DISPENSED", Duration.ofSeconds(10));
             JsonNode view = platform.order(orderNo);
             assertThat(view.path("status").asString()).isEqualTo("DISPENSED");
             assertThat(view.path("channelTransactionId").asString()).startsWith("4200");

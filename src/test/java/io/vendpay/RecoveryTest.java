@@ -1,7 +1,6 @@
 package io.vendpay;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
@@ -41,7 +40,7 @@ class RecoveryTest extends PlatformTest {
             JsonNode command = machine.nextCommand(15);
             assertThat(command).as("the sweeper processed the stored notification").isNotNull();
             machine.answer(command, true, null);
-            await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("DISPENSED"));
+            platform.awaitStatus(orderNo, "DISPENSED", Duration.ofSeconds(10));
         }
     }
 
@@ -58,7 +57,7 @@ class RecoveryTest extends PlatformTest {
             assertThat(command).isNotNull();
             assertThat(command.path("cmdId").asString()).isEqualTo("D" + orderNo);
             machine.answer(command, true, null);
-            await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("DISPENSED"));
+            platform.awaitStatus(orderNo, "DISPENSED", Duration.ofSeconds(10));
         }
     }
 }

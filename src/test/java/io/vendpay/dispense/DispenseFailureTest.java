@@ -1,7 +1,6 @@
 package io.vendpay.dispense;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
@@ -28,7 +27,7 @@ class DispenseFailureTest extends PlatformTest {
                 machine.answer(command, false, "MOTOR_JAM");
             }
 
-            await().atMost(Duration.ofSeconds(15)).until(() -> platform.status(orderNo).equals("REFUNDED"));
+            platform.awaitStatus(orderNo, "REFUNDED", Duration.ofSeconds(15));
             Thread.sleep(500);
             assertThat(platform.sandbox.refundRequests()).containsEntry("R" + orderNo, 1);
             assertThat(platform.count("SELECT COUNT(*) FROM refund WHERE order_no = ?", orderNo)).isEqualTo(1);
@@ -48,7 +47,7 @@ class DispenseFailureTest extends PlatformTest {
             platform.pay(order);
             JsonNode command = machine.nextCommand(10);
             machine.answer(command, true, null);
-            await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("DISPENSED"));
+            platform.awaitStatus(orderNo, "DISPENSED", Duration.ofSeconds(10));
 
             machine.answer(command, false, "MOTOR_JAM");                       // a contradicting late result
             var again = platform.sandbox.paymentNotification(orderNo).orElseThrow();  // the payment notified again

@@ -1,7 +1,6 @@
 package io.vendpay.dispense;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,14 +29,14 @@ class UnansweredCommandTest extends PlatformTest {
             String orderNo = order.path("orderNo").asString();
             platform.pay(order);
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("DISPENSE_UNKNOWN"));
+            platform.awaitStatus(orderNo, "DISPENSE_UNKNOWN", Duration.ofSeconds(10));
             List<JsonNode> sent = new ArrayList<>(machine.drainCommands());
             assertThat(sent.size()).as("re-sent while unanswered").isGreaterThanOrEqualTo(2);
             assertThat(sent).extracting(c -> c.path("cmdId").asString()).containsOnly(sent.get(0).path("cmdId").asString());
 
             machine.answer(sent.get(0), true, null);
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("DISPENSED"));
+            platform.awaitStatus(orderNo, "DISPENSED", Duration.ofSeconds(10));
             assertThat(platform.order(orderNo).path("timeline").findValuesAsString("type"))
                     .containsExactly("CREATED", "PAY", "COMMAND_SENT", "NO_ANSWER", "DISPENSE_OK");
             assertThat(platform.count("SELECT COUNT(*) FROM refund WHERE order_no = ?", orderNo)).isZero();
@@ -51,11 +50,11 @@ class UnansweredCommandTest extends PlatformTest {
             JsonNode order = machine.newOrder(channel);
             String orderNo = order.path("orderNo").asString();
             platform.pay(order);
-            await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("DISPENSE_UNKNOWN"));
+            platform.awaitStatus(orderNo, "DISPENSE_UNKNOWN", Duration.ofSeconds(10));
 
             machine.answer(machine.nextCommand(5), false, "POWER_LOSS");
 
-            await().atMost(Duration.ofSeconds(15)).until(() -> platform.status(orderNo).equals("REFUNDED"));
+            platform.awaitStatus(orderNo, "REFUNDED", Duration.ofSeconds(15));
             assertThat(platform.sandbox.refundRequests()).containsEntry("R" + orderNo, 1);
         }
     }

@@ -2,7 +2,6 @@ package io.vendpay.ordering;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
@@ -27,7 +26,7 @@ class OrderExpiryTest extends PlatformTest {
 
             platform.expireNow(orderNo);
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("CLOSED"));
+            platform.awaitStatus(orderNo, "CLOSED", Duration.ofSeconds(10));
             assertThat(platform.count("SELECT held FROM slot WHERE device_id = ?", machine.deviceId)).isZero();
             assertThat(platform.order(orderNo).path("timeline").findValuesAsString("type")).containsExactly("CREATED", "EXPIRE");
             assertThatThrownBy(() -> platform.pay(order)).as("closed at the channel").hasMessageContaining("CLOSED");
@@ -48,7 +47,7 @@ class OrderExpiryTest extends PlatformTest {
             JsonNode command = machine.nextCommand(10);
             assertThat(command).as("the payment found when closing was applied").isNotNull();
             machine.answer(command, true, null);
-            await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("DISPENSED"));
+            platform.awaitStatus(orderNo, "DISPENSED", Duration.ofSeconds(10));
             assertThat(platform.count("SELECT COUNT(*) FROM order_event WHERE order_no = ? AND type = 'EXPIRE'", orderNo)).isZero();
             assertThat(platform.count("SELECT COUNT(*) FROM refund WHERE order_no = ?", orderNo)).isZero();
         }
@@ -62,11 +61,11 @@ class OrderExpiryTest extends PlatformTest {
             String orderNo = order.path("orderNo").asString();
             platform.sandbox.faults().failCloseRequests(1);      // the channel cannot be reached at expiry
             platform.expireNow(orderNo);
-            await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("CLOSED"));
+            platform.awaitStatus(orderNo, "CLOSED", Duration.ofSeconds(10));
 
             platform.pay(order);                                   // the customer paid at the last second anyway
 
-            await().atMost(Duration.ofSeconds(15)).until(() -> platform.status(orderNo).equals("REFUNDED"));
+            platform.awaitStatus(orderNo, "REFUNDED", Duration.ofSeconds(15));
             assertThat(platform.order(orderNo).path("timeline").findValuesAsString("type"))
                     .containsExactly("CREATED", "EXPIRE", "LATE_PAYMENT", "REFUND_DONE");
             assertThat(platform.count("SELECT COUNT(*) FROM dispense_command WHERE order_no = ?", orderNo)).isZero();

@@ -39,7 +39,7 @@ class AlipayFlowsTest extends PlatformTest {
             JsonNode command = machine.nextCommand(10);
             assertThat(command).isNotNull();
             machine.answer(command, true, null);
-            await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("DISPENSED"));
+            platform.awaitStatus(orderNo, "DISPENSED", Duration.ofSeconds(10));
             assertThat(platform.order(orderNo).path("channel").asString()).isEqualTo("ALIPAY");
         }
     }
@@ -52,7 +52,7 @@ class AlipayFlowsTest extends PlatformTest {
             platform.pay(order);
             machine.answer(machine.nextCommand(10), false, "MOTOR_JAM");
 
-            await().atMost(Duration.ofSeconds(15)).until(() -> platform.status(orderNo).equals("REFUNDED"));
+            platform.awaitStatus(orderNo, "REFUNDED", Duration.ofSeconds(15));
             assertThat(platform.sandbox.refundRequests()).containsEntry("R" + orderNo, 1);
             // the refund's own notice (trade closed, refund fields) arrives too: a refund event, never a payment
             await().atMost(Duration.ofSeconds(10)).until(() ->
@@ -71,7 +71,7 @@ class AlipayFlowsTest extends PlatformTest {
             JsonNode command = machine.nextCommand(15);
             assertThat(command).isNotNull();
             machine.answer(command, true, null);
-            await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("DISPENSED"));
+            platform.awaitStatus(orderNo, "DISPENSED", Duration.ofSeconds(10));
             assertThat(platform.count("SELECT COUNT(*) FROM payment_notification WHERE out_trade_no = ? AND source = 'QUERY'", orderNo))
                     .isEqualTo(1);
         }

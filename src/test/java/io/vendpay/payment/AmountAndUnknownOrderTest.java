@@ -34,7 +34,7 @@ class AmountAndUnknownOrderTest extends PlatformTest {
 
             platform.sandbox.pay(order.path("qrCode").asString(), 1L, true);
 
-            await().atMost(Duration.ofSeconds(15)).until(() -> platform.status(orderNo).equals("REFUNDED"));
+            platform.awaitStatus(orderNo, "REFUNDED", Duration.ofSeconds(15));
             JsonNode view = platform.order(orderNo);
             assertThat(view.path("flags").toString()).contains("AMOUNT_MISMATCH");
             assertThat(view.path("timeline").findValuesAsString("type")).containsExactly("CREATED", "AMOUNT_MISMATCH", "REFUND_DONE");

@@ -1,7 +1,6 @@
 package io.vendpay.payment;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -31,7 +30,7 @@ class DuplicateNotificationsTest extends PlatformTest {
             List<HttpResponse<String>> answers = Concurrently.run(50, i -> platform.post(n.path(), n.headers(), n.body()));
 
             assertThat(answers).extracting(HttpResponse::statusCode).containsOnly(200);
-            await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("DISPENSING"));
+            platform.awaitStatus(orderNo, "DISPENSING", Duration.ofSeconds(10));
             assertThat(platform.count("SELECT COUNT(*) FROM payment_notification WHERE transaction_id = ?", txn)).isEqualTo(1);
             assertThat(platform.count("SELECT COUNT(*) FROM order_event WHERE order_no = ? AND type = 'PAY'", orderNo)).isEqualTo(1);
             assertThat(platform.count("SELECT COUNT(*) FROM dispense_command WHERE order_no = ?", orderNo)).isEqualTo(1);
@@ -44,7 +43,7 @@ class DuplicateNotificationsTest extends PlatformTest {
             assertThat(all).extracting(c -> c.path("cmdId").asString()).containsOnly(first.path("cmdId").asString());
 
             machine.answer(first, true, null);
-            await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("DISPENSED"));
+            platform.awaitStatus(orderNo, "DISPENSED", Duration.ofSeconds(10));
             assertThat(platform.count("SELECT COUNT(*) FROM refund WHERE order_no = ?", orderNo)).isZero();
         }
     }

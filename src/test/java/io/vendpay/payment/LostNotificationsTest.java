@@ -34,7 +34,7 @@ class LostNotificationsTest extends PlatformTest {
             assertThat(platform.post(late.path(), late.headers(), late.body()).statusCode()).isEqualTo(200);
 
             machine.answer(command, true, null);
-            await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("DISPENSED"));
+            platform.awaitStatus(orderNo, "DISPENSED", Duration.ofSeconds(10));
             assertThat(platform.count("SELECT COUNT(*) FROM payment_notification WHERE transaction_id = ?", txn)).isEqualTo(1);
             assertThat(platform.count("SELECT COUNT(*) FROM order_event WHERE order_no = ? AND type = 'PAY'", orderNo)).isEqualTo(1);
             assertThat(platform.order(orderNo).path("timeline").get(1).path("detail").asString()).contains("source=QUERY");

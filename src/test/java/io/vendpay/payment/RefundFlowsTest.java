@@ -42,7 +42,7 @@ class RefundFlowsTest extends PlatformTest {
             platform.sandbox.faults().failRefundRequests(2);
             String orderNo = failedVend(machine);
 
-            await().atMost(Duration.ofSeconds(20)).until(() -> platform.status(orderNo).equals("REFUNDED"));
+            platform.awaitStatus(orderNo, "REFUNDED", Duration.ofSeconds(20));
             assertThat(platform.sandbox.refundRequests()).containsEntry("R" + orderNo, 1);
             assertThat(platform.count("SELECT COUNT(*) FROM refund WHERE order_no = ? AND status = 'SUCCEEDED'", orderNo)).isEqualTo(1);
         }
@@ -54,7 +54,7 @@ class RefundFlowsTest extends PlatformTest {
             platform.sandbox.faults().dropRefundNotifications(1);
             String orderNo = failedVend(machine);
 
-            await().atMost(Duration.ofSeconds(20)).until(() -> platform.status(orderNo).equals("REFUNDED"));
+            platform.awaitStatus(orderNo, "REFUNDED", Duration.ofSeconds(20));
             assertThat(platform.count("SELECT COUNT(*) FROM payment_notification WHERE out_refund_no = ?", "R" + orderNo)).isZero();
         }
     }
@@ -88,7 +88,7 @@ class RefundFlowsTest extends PlatformTest {
             }
             pool.shutdown();
 
-            await().atMost(Duration.ofSeconds(20)).until(() -> platform.status(orderNo).equals("REFUNDED"));
+            platform.awaitStatus(orderNo, "REFUNDED", Duration.ofSeconds(20));
             assertThat(platform.count("SELECT COUNT(*) FROM refund WHERE order_no = ?", orderNo)).isEqualTo(1);
             assertThat(platform.sandbox.refundRequests()).containsEntry("R" + orderNo, 1);
             assertThat(platform.count("SELECT COUNT(*) FROM order_event WHERE order_no = ? AND type = 'DISPENSE_FAILED'", orderNo)).isEqualTo(1);

@@ -1,5 +1,7 @@
 package io.vendpay.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -91,6 +93,12 @@ public final class Platform {
         machine.answer(command, true, null);
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> status(orderNo).equals("DISPENSED"));
         return orderNo;
+    }
+
+    /** Waits until the order reaches {@code status}; on timeout the failure names the order and the status wanted. */
+    public void awaitStatus(String orderNo, String status, Duration within) {
+        await("order " + orderNo + " reaches " + status).atMost(within)
+                .until(() -> status(orderNo).equals(status));
     }
 
     /** Moves an unpaid order's clock past its expiry, as if its two minutes had passed. */

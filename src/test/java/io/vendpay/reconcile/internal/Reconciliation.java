@@ -276,7 +276,7 @@ abstract class Reconciliation extends PlatformTest {
             platform.pay(order);
             JsonNode command = machine.nextCommand(10);
             machine.answer(command, true, null);
-            await().atMost(Duration.ofSeconds(10)).until(() -> platform.status(orderNo).equals("DISPENSED"));
+            platform.awaitStatus(orderNo, "DISPENSED", Duration.ofSeconds(10));
             LocalDate today = LocalDate.now(ChinaTime.ZONE);
 
             var started = platform.admin("POST", "/api/v1/admin/reconciliations", "{\"channel\":\"WECHAT\",\"date\":\"" + today + "\"}");
