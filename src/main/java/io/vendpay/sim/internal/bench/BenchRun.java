@@ -112,14 +112,15 @@ final class BenchRun {
         traffic.resetMeasurements();
     }
 
+    /** The capacity search's first fleet: 10 orders/s at lunch-rush's peak rate, below any server's knee. */
+    static final int CAPACITY_START = 100;
+
     /**
      * Grows the fleet step by step (from {@value #CAPACITY_START} machines, x1.5 every 20 s, each machine at
      * the scenario's peak rate: 10 orders/s offered first for lunch-rush) until the
      * notify-ack p99 of a step exceeds 100 ms, then drains and audits. The capacity is the largest fleet
      * whose step held, if the audit is clean.
      */
-    static final int CAPACITY_START = 100;
-
     Map<String, Object> findCapacity() throws Exception {
         Map<String, Object> ceiling = storeCeiling();
         var steps = new ArrayList<Map<String, Object>>();
