@@ -11,14 +11,18 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
@@ -114,10 +118,35 @@ final class LoadFleet implements AutoCloseable {
         return "b" + runTag + "-" + i;
     }
 
-    /** Connects the shared MQTT connections; {@code onCommand} gets (deviceId, command) for every DISPENSE. */
-    void connect(BiConsumer<String, JsonNode> onCommand) throws MqttException {
+    /**
+     * Connects the shared MQTT connections; {@code onCommand} gets (deviceId, command) for every DISPENSE.
+     * The subscription is made on every (re)connect, as the platform and the simulated machines make
+     * theirs: Moquette 0.17 may drop a connection whose SUBSCRIBE arrives while it is still finishing
+     * the CONNECT (moquette issue 821), and the reconnect must not come back deaf.
+     */
+    void connect(BiConsumer<String, JsonNode> onCommand) throws MqttException, InterruptedException {
         subscriber = client("sub");
-        subscriber.setCallback(new MqttCallback() {
+        var subscribed = new CountDownLatch(1);
+        subscriber.setCallback(new MqttCallbackExtended() {
+            @Override
+            public void connectComplete(boolean reconnect, String serverURI) {
+                try {
+                    subscriber.subscribe("vend/+/cmd", 1, null, new IMqttActionListener() {
+                        @Override
+                        public void onSuccess(IMqttToken token) {
+                            subscribed.countDown();
+                        }
+
+                        @Override
+                        public void onFailure(IMqttToken token, Throwable cause) {
+                            // the connection was dropped; the automatic reconnect subscribes again
+                        }
+                    });
+                } catch (MqttException e) {
+                    // the same: not connected any more, the next connectComplete retries
+                }
+            }
+
             @Override
             public void connectionLost(Throwable cause) {
             }
@@ -133,7 +162,10 @@ final class LoadFleet implements AutoCloseable {
             }
         });
         subscriber.connect(options()).waitForCompletion(10_000);
-        subscriber.subscribe("vend/+/cmd", 1).waitForCompletion(10_000);
+        if (!subscribed.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the bench could not subscribe to vend/+/cmd on " + server.mqttUrl()
+                    + " within 30 s; check the broker account (--mqtt-username) may read every machine's commands");
+        }
         for (int i = 0; i < PUBLISHERS; i++) {
             MqttAsyncClient c = client("pub" + i);
             c.connect(options()).waitForCompletion(10_000);
