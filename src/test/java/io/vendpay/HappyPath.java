@@ -41,7 +41,7 @@ abstract class HappyPath extends PlatformTest {
             JsonNode view = platform.order(orderNo);
             assertThat(view.path("status").asString()).isEqualTo("DISPENSED");
             assertThat(view.path("channelTransactionId").asString()).startsWith("4200");
-            assertThat(view.path("timeline").findValuesAsString("type"))
+            assertThat(view.path("timeline").findValuesAsString("type")).as(platform.story(orderNo))
                     .containsExactly("CREATED", "PAY", "COMMAND_SENT", "DISPENSE_OK");
             assertThat(platform.count("SELECT stock FROM slot WHERE device_id = ? AND slot = 'A1'", machine.deviceId)).isEqualTo(4);
             assertThat(platform.count("SELECT held FROM slot WHERE device_id = ? AND slot = 'A1'", machine.deviceId)).isZero();

@@ -97,8 +97,35 @@ public final class Platform {
 
     /** Waits until the order reaches {@code status}; on timeout the failure names the order and the status wanted. */
     public void awaitStatus(String orderNo, String status, Duration within) {
-        await("order " + orderNo + " reaches " + status).atMost(within)
-                .until(() -> status(orderNo).equals(status));
+        try {
+            await("order " + orderNo + " reaches " + status).atMost(within)
+                    .until(() -> status(orderNo).equals(status));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "; it is " + status(orderNo) + "\n" + story(orderNo), e);
+        }
+    }
+
+    /**
+     * The order's timeline and its dispense command, times in ms after the order was created: what a
+     * failing test prints, so that a failure on a CI machine tells which step came late.
+     */
+    public String story(String orderNo) {
+        var out = new StringBuilder("story of ").append(orderNo).append(':');
+        long created = sql.sql("SELECT created_at FROM orders WHERE order_no = ?").param(orderNo).query(Long.class).single();
+        sql.sql("SELECT occurred_at, type, from_status, to_status, detail FROM order_event WHERE order_no = ? ORDER BY id")
+                .param(orderNo).query((rs, n) -> String.format("%n  +%d ms %s %s->%s %s", rs.getLong(1) - created,
+                        rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)))
+                .list().forEach(out::append);
+        sql.sql("SELECT status, created_at, first_sent_at, last_sent_at, send_count, unknown_at FROM dispense_command WHERE order_no = ?")
+                .param(orderNo).query((rs, n) -> String.format("%n  command %s created +%d first_sent %s last_sent %s sends %d unknown %s",
+                        rs.getString(1), rs.getLong(2) - created, offset(rs.getObject(3), created), offset(rs.getObject(4), created),
+                        rs.getInt(5), offset(rs.getObject(6), created)))
+                .list().forEach(out::append);
+        return out.toString();
+    }
+
+    private static String offset(Object at, long from) {
+        return at == null ? "-" : "+" + (((Number) at).longValue() - from);
     }
 
     /** Moves an unpaid order's clock past its expiry, as if its two minutes had passed. */
