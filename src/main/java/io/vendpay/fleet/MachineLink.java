@@ -11,5 +11,10 @@ public interface MachineLink {
      */
     CompletableFuture<Void> sendCommand(String deviceId, byte[] payload);
 
+    /**
+     * The link is up and the broker has granted its subscription to machine events: commands can
+     * go out and results come in. Connecting is asynchronous (a broker outage never blocks start-up),
+     * so this is {@code false} for a moment after every start and reconnect.
+     */
     boolean connected();
 }

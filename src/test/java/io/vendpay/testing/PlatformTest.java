@@ -1,5 +1,10 @@
 package io.vendpay.testing;
 
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+
+import io.vendpay.fleet.MachineLink;
 import io.vendpay.sim.PaymentSandbox;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -20,11 +25,20 @@ public abstract class PlatformTest {
     String token;
     @Value("${vendpay.mqtt.url}")
     String mqtt;
+    @Autowired
+    MachineLink link;
 
     protected Platform platform;
 
+    /**
+     * Spring pauses a cached test context when another one is used and restarts it when it comes
+     * back: the embedded broker starts again and the platform's MQTT link reconnects asynchronously.
+     * A test that pays before the link is back sees its command go out seconds late (CI once did),
+     * so each test starts once the link is up and subscribed, as a node that has finished starting is.
+     */
     @BeforeEach
     void platform() {
+        await("the platform's MQTT link is up and subscribed to " + mqtt).atMost(Duration.ofSeconds(30)).until(link::connected);
         platform = new Platform(port, token, mqtt, sandbox, sql);
     }
 }

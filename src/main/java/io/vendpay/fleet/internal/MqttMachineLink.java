@@ -45,6 +45,8 @@ class MqttMachineLink implements MachineLink, SmartLifecycle {
             Executors.newSingleThreadScheduledExecutor(BoundedWorkers.daemonThreads("mqtt-connect"));
     private volatile MqttAsyncClient client;
     private volatile boolean running;
+    /** The broker granted the subscription to machine events on the current connection. */
+    private volatile boolean subscribed;
 
     MqttMachineLink(MqttProperties props, MachineEventIntake intake, MeterRegistry meters,
                     EmbeddedBroker broker /* started first: lower lifecycle phase */) {
@@ -52,7 +54,8 @@ class MqttMachineLink implements MachineLink, SmartLifecycle {
         this.intake = intake;
         this.inbound = BoundedWorkers.blocking("mqtt-inbound", props.inboundWorkers(), props.inboundQueue(), meters);
         this.published = Counter.builder("vendpay_mqtt_published").description("Commands handed to the broker").register(meters);
-        Gauge.builder("vendpay_mqtt_connected", this, l -> l.connected() ? 1 : 0).register(meters);
+        Gauge.builder("vendpay_mqtt_connected", this, l -> l.connected() ? 1 : 0)
+                .description("1 when the link is up and subscribed to machine events").register(meters);
     }
 
     @Override
@@ -87,7 +90,7 @@ class MqttMachineLink implements MachineLink, SmartLifecycle {
     @Override
     public boolean connected() {
         MqttAsyncClient c = client;
-        return c != null && c.isConnected();
+        return c != null && c.isConnected() && subscribed;
     }
 
     @Override
@@ -139,6 +142,7 @@ class MqttMachineLink implements MachineLink, SmartLifecycle {
                     if (granted == 0x80) {
                         log.error("event=mqtt.subscribe_refused filter={} (the broker's ACL refuses the platform account)", filter);
                     } else {
+                        subscribed = true;
                         log.info("event=mqtt.subscribed filter={} qos={}", filter, granted);
                     }
                 }
@@ -157,6 +161,7 @@ class MqttMachineLink implements MachineLink, SmartLifecycle {
     @Override
     public void stop() {
         running = false;
+        subscribed = false;
         MqttAsyncClient c = client;
         client = null;
         if (c != null) {
@@ -196,6 +201,7 @@ class MqttMachineLink implements MachineLink, SmartLifecycle {
     private final class Callback implements MqttCallbackExtended {
         @Override
         public void connectComplete(boolean reconnect, String serverURI) {
+            subscribed = false;
             log.info("event=mqtt.connected url={} reconnect={}", serverURI, reconnect);
             MqttAsyncClient c = client;
             if (c != null) {
@@ -205,6 +211,7 @@ class MqttMachineLink implements MachineLink, SmartLifecycle {
 
         @Override
         public void connectionLost(Throwable cause) {
+            subscribed = false;
             log.warn("event=mqtt.connection_lost reason=\"{}\" (reconnecting)", cause == null ? "" : cause.getMessage());
         }
 
