@@ -1,9 +1,18 @@
 package io.vendpay.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -18,13 +27,53 @@ import org.springframework.core.env.MapPropertySource;
 public final class TestStores {
 
     public static final String MARIADB_ROOT = "jdbc:mariadb://127.0.0.1:3306/";
+    /** Where {@link TestProperties#DATA_DIR} puts each context's data directory. */
+    static final Path DATA_DIRS = Path.of(System.getProperty("java.io.tmpdir"), "vendpay-tests");
+    private static final Duration KEEP_DATA_DIRS = Duration.ofHours(6);
+    private static final AtomicBoolean SWEPT = new AtomicBoolean();
 
     private TestStores() {
+    }
+
+    /**
+     * A context's data directory (H2 files, broker store, sandbox keys) outlives its context, so a
+     * failed test can be looked at; the first context of a run removes those older than six hours,
+     * so that runs on a machine that is never wiped (CI's) do not pile them up. Only old ones:
+     * another run may be using the young ones.
+     */
+    static void sweepOldDataDirs() {
+        if (!SWEPT.compareAndSet(false, true) || !Files.isDirectory(DATA_DIRS)) {
+            return;
+        }
+        Instant cutoff = Instant.now().minus(KEEP_DATA_DIRS);
+        try (Stream<Path> dirs = Files.list(DATA_DIRS)) {
+            for (Path dir : dirs.toList()) {
+                try {
+                    if (Files.getLastModifiedTime(dir).toInstant().isBefore(cutoff)) {
+                        deleteTree(dir);
+                    }
+                } catch (IOException | UncheckedIOException e) {
+                    // another run is removing it too, or it is not ours to remove: the tests do not depend on it
+                    System.err.println("tests: left " + dir + " (" + e.getMessage() + ")");
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("tests: could not list " + DATA_DIRS + " (" + e.getMessage() + ")");
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     public static final class MariaDb implements ApplicationContextInitializer<ConfigurableApplicationContext> {
         @Override
         public void initialize(ConfigurableApplicationContext ctx) {
+            sweepOldDataDirs();
             String db = "vp_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
             exec("CREATE DATABASE " + db);
             ctx.getEnvironment().getPropertySources().addFirst(new MapPropertySource("testStore", Map.of(
@@ -43,6 +92,7 @@ public final class TestStores {
     public static final class H2 implements ApplicationContextInitializer<ConfigurableApplicationContext> {
         @Override
         public void initialize(ConfigurableApplicationContext ctx) {
+            sweepOldDataDirs();
             ctx.getEnvironment().getPropertySources().addFirst(new MapPropertySource("testStore", Map.of(
                     "vendpay.mqtt.url", "tcp://127.0.0.1:" + freePort())));
         }
