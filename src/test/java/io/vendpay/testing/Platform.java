@@ -91,7 +91,7 @@ public final class Platform {
             throw new AssertionError("no dispense command for " + orderNo);
         }
         machine.answer(command, true, null);
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> status(orderNo).equals("DISPENSED"));
+        awaitStatus(orderNo, "DISPENSED", Duration.ofSeconds(10));
         return orderNo;
     }
 

@@ -65,6 +65,13 @@ final class BillFiles {
                 "#交易合计：" + trades, "#退款合计：" + refunds, "#导出时间：[2026年11月24日 10:00:00]");
     }
 
+    /** An Alipay bill covering [{@code from}, {@code to}) with no trades and no refunds. */
+    static List<String> emptyAlipayDay(String from, String to) {
+        var l = alipayHead(from, to);
+        l.addAll(alipayTail("0笔，商家实收共0.00元，商家优惠共0.00元", "0笔，商家实收共0.00元，商家优惠共0.00元"));
+        return l;
+    }
+
     static Path write(Path file, Charset cs, List<String> lines) throws IOException {
         Files.writeString(file, String.join("\n", lines) + "\n", cs);
         return file;

@@ -145,9 +145,7 @@ class BillParsingTest {
             }
         }).isInstanceOf(BillException.class).hasMessageContaining("line 2").hasMessageContaining("not on the bill date 2026-11-24");
 
-        var alipay = new ArrayList<>(alipayHead("2026年11月22日", "2026年11月23日"));
-        alipay.addAll(alipayTail("0笔，商家实收共0.00元，商家优惠共0.00元", "0笔，商家实收共0.00元，商家优惠共0.00元"));
-        var a = BillFiles.alipay(dir.resolve("a.csv"), alipay);
+        var a = BillFiles.alipay(dir.resolve("a.csv"), BillFiles.emptyAlipayDay("2026年11月22日", "2026年11月23日"));
         assertThatThrownBy(() -> read(a, PaymentChannel.ALIPAY)).isInstanceOf(BillException.class)
                 .hasMessageContaining("line 3").hasMessageContaining("covers 2026-11-22");
     }
@@ -158,9 +156,7 @@ class BillParsingTest {
         assertThatThrownBy(() -> read(wechat, PaymentChannel.ALIPAY)).isInstanceOf(BillException.class)
                 .hasMessageContaining("line 1").hasMessageContaining("not an Alipay bill");
 
-        var alipay = new ArrayList<>(alipayHead("2026年11月23日", "2026年11月24日"));
-        alipay.addAll(alipayTail("0笔，商家实收共0.00元，商家优惠共0.00元", "0笔，商家实收共0.00元，商家优惠共0.00元"));
-        var a = BillFiles.alipay(dir.resolve("a.csv"), alipay);
+        var a = BillFiles.alipay(dir.resolve("a.csv"), BillFiles.emptyAlipayDay("2026年11月23日", "2026年11月24日"));
         assertThatThrownBy(() -> read(a, PaymentChannel.WECHAT)).isInstanceOf(BillException.class)
                 .hasMessageContaining("line 1").hasMessageContaining("Alipay bill");
     }

@@ -271,12 +271,7 @@ abstract class Reconciliation extends PlatformTest {
     @Test
     void theSandboxWritesTheDayBillOfWhatItProcessedAndASoldDrinkReconcilesClean() {
         try (var machine = TestMachine.provision(platform, 5)) {
-            JsonNode order = machine.newOrder();
-            String orderNo = order.path("orderNo").asString();
-            platform.pay(order);
-            JsonNode command = machine.nextCommand(10);
-            machine.answer(command, true, null);
-            platform.awaitStatus(orderNo, "DISPENSED", Duration.ofSeconds(10));
+            String orderNo = platform.sell(machine, "WECHAT");
             LocalDate today = LocalDate.now(ChinaTime.ZONE);
 
             var started = platform.admin("POST", "/api/v1/admin/reconciliations", "{\"channel\":\"WECHAT\",\"date\":\"" + today + "\"}");
