@@ -8,6 +8,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -40,17 +41,7 @@ public final class ReconcileCommand {
     }
 
     public static int run(String[] args) {
-        Map<String, String> opts = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--compare-raw")) {
-                opts.put("compare-raw", "true");
-            } else if (a.startsWith("--") && !a.contains("=") && i + 1 < args.length) {
-                opts.put(a.substring(2), args[++i]);
-            } else if (a.startsWith("--") && a.contains("=") && !a.substring(0, a.indexOf('=')).contains(".")) {
-                opts.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-            }
-        }
+        Map<String, String> opts = CommandLineStore.modeOptions(args, 0, Set.of("compare-raw"));
         PaymentChannel channel;
         LocalDate date;
         Path file;

@@ -1,7 +1,10 @@
 package io.vendpay.shared;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -58,6 +61,32 @@ public final class CommandLineStore {
             }
         }
         return out;
+    }
+
+    /**
+     * The mode's own options, from {@code args[from]} on: {@code --name value}, {@code --name=value}
+     * whose name has no dot (those with one are {@link #springArgs Spring's}), and each of
+     * {@code flags} given as {@code --flag}, mapped to {@code "true"}.
+     */
+    public static Map<String, String> modeOptions(String[] args, int from, Set<String> flags) {
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (int i = from; i < args.length; i++) {
+            if (!args[i].startsWith("--")) {
+                continue;
+            }
+            String name = args[i].substring(2);
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                if (!name.substring(0, eq).contains(".")) {
+                    opts.put(name.substring(0, eq), name.substring(eq + 1));
+                }
+            } else if (flags.contains(name)) {
+                opts.put(name, "true");
+            } else if (i + 1 < args.length) {
+                opts.put(name, args[++i]);
+            }
+        }
+        return opts;
     }
 
     /** Peak heap in use since the JVM started, in MiB: what {@code -Xmx} had to hold, for a run's report. */

@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -35,12 +36,7 @@ public final class SandboxCommand {
         if (args.length == 0 || !args[0].equals("bill")) {
             return usage("the only sandbox command is 'bill'");
         }
-        Map<String, String> opts = new LinkedHashMap<>();
-        for (int i = 1; i < args.length; i++) {
-            if (args[i].startsWith("--") && !args[i].contains("=") && i + 1 < args.length) {
-                opts.put(args[i].substring(2), args[++i]);
-            }
-        }
+        Map<String, String> opts = CommandLineStore.modeOptions(args, 1, Set.of());
         String channel = opts.getOrDefault("channel", "").toUpperCase();
         LocalDate date;
         try {
