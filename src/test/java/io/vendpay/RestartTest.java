@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.UUID;
 
+import io.vendpay.fleet.MachineLink;
 import io.vendpay.sim.PaymentSandbox;
 import io.vendpay.testing.Platform;
 import io.vendpay.testing.TestMachine;
@@ -58,7 +59,7 @@ class RestartTest {
                 JsonNode o = offlineMachine.newOrder();
                 offline = o.path("orderNo").asString();
                 p.pay(o);
-                await().atMost(Duration.ofSeconds(10)).until(() -> p.status(offline).equals("DISPENSING"));
+                p.awaitStatus(offline, "DISPENSING", Duration.ofSeconds(10));
                 // 4. failed vend whose refund the channel keeps refusing: only the refund timer retries it
                 try (var f = TestMachine.provision(p, 10)) {
                     p.sandbox.faults().failRefundRequests(1_000);
@@ -66,7 +67,7 @@ class RestartTest {
                     refunding = r.path("orderNo").asString();
                     p.pay(r);
                     f.answer(f.nextCommand(10), false, "MOTOR_JAM");
-                    await().atMost(Duration.ofSeconds(10)).until(() -> p.status(refunding).equals("REFUNDING"));
+                    p.awaitStatus(refunding, "REFUNDING", Duration.ofSeconds(10));
                 }
                 assertThat(p.status(queried)).isEqualTo("CREATED");
             }
@@ -84,9 +85,9 @@ class RestartTest {
                     assertThat(command.path("orderNo").asString()).isEqualTo(offline);
                     back.answer(command, true, null);
                 }
-                await().atMost(Duration.ofSeconds(20)).until(() -> p.status(offline).equals("DISPENSED"));
-                await().atMost(Duration.ofSeconds(20)).until(() -> p.status(expiring).equals("CLOSED"));
-                await().atMost(Duration.ofSeconds(30)).until(() -> p.status(refunding).equals("REFUNDED"));
+                p.awaitStatus(offline, "DISPENSED", Duration.ofSeconds(20));
+                p.awaitStatus(expiring, "CLOSED", Duration.ofSeconds(20));
+                p.awaitStatus(refunding, "REFUNDED", Duration.ofSeconds(30));
                 await().atMost(Duration.ofSeconds(20)).until(() -> !p.status(queried).equals("CREATED"));
                 assertThat(p.count("SELECT COUNT(*) FROM payment_notification WHERE out_trade_no = ? AND source = 'QUERY'", queried))
                         .isEqualTo(1);
@@ -105,8 +106,10 @@ class RestartTest {
         return new SpringApplicationBuilder(VendpayApplication.class).run(args);
     }
 
+    /** The started node's platform, once its MQTT link is back (a machine's result must find it listening). */
     private static Platform platform(ConfigurableApplicationContext ctx) {
         var env = ctx.getEnvironment();
+        Platform.awaitLinkUp(ctx.getBean(MachineLink.class), env.getProperty("vendpay.mqtt.url"));
         int port = ((org.springframework.boot.web.server.context.WebServerApplicationContext) ctx).getWebServer().getPort();
         return new Platform(port, env.getProperty("vendpay.admin.token"), env.getProperty("vendpay.mqtt.url"),
                 ctx.getBean(PaymentSandbox.class), ctx.getBean(JdbcClient.class));

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.vendpay.fleet.MachineLink;
 import io.vendpay.sim.PaymentSandbox;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
@@ -93,6 +94,15 @@ public final class Platform {
         machine.answer(command, true, null);
         awaitStatus(orderNo, "DISPENSED", Duration.ofSeconds(10));
         return orderNo;
+    }
+
+    /**
+     * Waits until the platform's MQTT link is connected and subscribed, as it is once a node has
+     * finished starting: the link connects asynchronously after every start (and after Spring resumes
+     * a paused test context), and a machine result published before it is back can come seconds late.
+     */
+    public static void awaitLinkUp(MachineLink link, String mqttUrl) {
+        await("the platform's MQTT link is up and subscribed to " + mqttUrl).atMost(Duration.ofSeconds(30)).until(link::connected);
     }
 
     /** Waits until the order reaches {@code status}; on timeout the failure names the order and the status wanted. */

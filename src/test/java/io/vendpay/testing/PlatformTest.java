@@ -1,9 +1,5 @@
 package io.vendpay.testing;
 
-import static org.awaitility.Awaitility.await;
-
-import java.time.Duration;
-
 import io.vendpay.fleet.MachineLink;
 import io.vendpay.sim.PaymentSandbox;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +34,7 @@ public abstract class PlatformTest {
      */
     @BeforeEach
     void platform() {
-        await("the platform's MQTT link is up and subscribed to " + mqtt).atMost(Duration.ofSeconds(30)).until(link::connected);
+        Platform.awaitLinkUp(link, mqtt);
         platform = new Platform(port, token, mqtt, sandbox, sql);
     }
 }
