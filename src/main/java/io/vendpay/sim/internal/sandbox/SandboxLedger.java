@@ -24,7 +24,9 @@ final class SandboxLedger implements AutoCloseable {
 
     SandboxLedger(Path dir) {
         var config = new HikariConfig();
-        config.setJdbcUrl("jdbc:h2:file:" + dir.resolve("channel") + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE");
+        // WRITE_DELAY=0: a trade the sandbox confirmed to vendpay must survive a kill -9 of the process, as a
+        // real channel's would; H2's default keeps the last 500 ms of commits in memory only.
+        config.setJdbcUrl("jdbc:h2:file:" + dir.resolve("channel") + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
         config.setUsername("sa");
         config.setPassword("");
         config.setMaximumPoolSize(8);
