@@ -52,11 +52,11 @@ public final class TestMachine implements AutoCloseable {
         this.mqttUrl = mqttUrl;
     }
 
-    /** Provisions a machine with slot A1 (cola, 350 fen) holding {@code stock} units, and connects it. */
+    /** Provisions a machine with slot A1 (cola, 350 fen, capacity 10 or {@code stock} if more) holding {@code stock} units, and connects it. */
     public static TestMachine provision(Platform platform, int stock) {
         String id = "t-" + UUID.randomUUID().toString().substring(0, 8);
         String body = "{\"name\":\"Test machine\",\"location\":\"Lab\",\"slots\":[{\"slot\":\"A1\",\"productId\":\"cola-330\","
-                + "\"productName\":\"Cola 330ml\",\"priceFen\":350,\"stock\":" + stock + ",\"capacity\":10}]}";
+                + "\"productName\":\"Cola 330ml\",\"priceFen\":350,\"stock\":" + stock + ",\"capacity\":" + Math.max(10, stock) + "}]}";
         var r = platform.admin("PUT", "/api/v1/admin/devices/" + id, body);
         if (r.statusCode() != 200) {
             throw new IllegalStateException("provisioning failed: " + r.statusCode() + " " + r.body());
