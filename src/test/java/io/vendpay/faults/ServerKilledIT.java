@@ -9,13 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 import io.vendpay.testing.DispensingMachine;
-import io.vendpay.testing.Json;
 import io.vendpay.testing.Platform;
 import io.vendpay.testing.ServerProcess;
 import io.vendpay.testing.TestStores;
@@ -63,28 +58,29 @@ class ServerKilledIT {
                 }
                 List<String> paid = orders.subList(0, PAID).stream().map(o -> o.path("orderNo").asString()).toList();
 
-                notifyAllThenKill(p, wechat, paid, node);
+                // SIGKILL the moment the last 200 arrives, while the processing of the latest ones is in flight
+                FaultChecks.notifyUntilAcknowledged(wechat, paid, n -> p, answered -> {
+                    if (answered == PAID) {
+                        node.kill();
+                    }
+                });
                 assertThat(node.alive()).isFalse();
+                long killed = System.nanoTime();
 
                 node.start();
+                long up = System.nanoTime();
                 machine.reconnect(p);
                 try {
-                    for (String orderNo : paid) {
-                        p.awaitStatus(orderNo, "DISPENSED", Duration.ofSeconds(60));
-                    }
+                    FaultChecks.assertDispensedOnce(p, machine, paid, Duration.ofSeconds(60));
+                    System.out.printf("server-killed on %s: restarted in %d ms; all %d acknowledged payments dispensed %d ms "
+                            + "after it was up%n", store, (up - killed) / 1_000_000, PAID, (System.nanoTime() - up) / 1_000_000);
                     for (JsonNode o : orders) {
                         String orderNo = o.path("orderNo").asString();
                         assertThat(p.count("SELECT COUNT(*) FROM orders WHERE order_no = ?", orderNo))
                                 .as("order %s answered 201 before the kill still exists", orderNo).isEqualTo(1);
                     }
-                    for (String orderNo : paid) {
-                        assertThat(p.count("SELECT COUNT(*) FROM payment_notification WHERE out_trade_no = ?", orderNo))
-                                .as("the notification of %s answered 200 is stored", orderNo).isEqualTo(1);
-                        assertThat(machine.cmdIdsOf(orderNo)).as("cmdIds the machine got for %s", orderNo).hasSize(1);
-                        assertThat(p.count("SELECT COUNT(*) FROM dispense_command WHERE order_no = ?", orderNo)).isEqualTo(1);
-                    }
                     assertThat(p.count("SELECT COUNT(*) FROM refund")).as("refunds").isZero();
-                    assertAuditClean(p);
+                    FaultChecks.assertAuditClean(p);
                 } catch (AssertionError e) {
                     throw new AssertionError(e.getMessage() + "\n---- server log (tail)\n" + node.logTail(80), e);
                 }
@@ -94,39 +90,5 @@ class ServerKilledIT {
                 TestStores.exec("DROP DATABASE IF EXISTS " + db);
             }
         }
-    }
-
-    /**
-     * WeChat's side: each payment notified until it is answered 200 (as WeChat retries), 8 at a time;
-     * SIGKILL the moment the last 200 arrives, while the processing of the latest ones is in flight.
-     */
-    private static void notifyAllThenKill(Platform p, WechatNotifications wechat, List<String> paid, ServerProcess node)
-            throws InterruptedException {
-        var acknowledged = new CountDownLatch(paid.size());
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            for (String orderNo : paid) {
-                pool.execute(() -> {
-                    String txn = "42000" + orderNo.substring(Math.max(0, orderNo.length() - 20));
-                    for (int attempt = 0; attempt < 20; attempt++) {
-                        var n = wechat.payment(orderNo, txn, 350);
-                        if (p.post("/api/v1/pay/wechat/notify", n.headers(), n.body()).statusCode() == 200) {
-                            acknowledged.countDown();
-                            return;
-                        }
-                    }
-                });
-            }
-            assertThat(acknowledged.await(60, TimeUnit.SECONDS)).as("all %d notifications answered 200", paid.size()).isTrue();
-            node.kill();
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    static void assertAuditClean(Platform p) {
-        var r = p.admin("GET", "/api/v1/admin/audit", null);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        Json.read(r.body()).properties().forEach(e -> assertThat(e.getValue().asLong()).as("audit " + e.getKey()).isZero());
     }
 }

@@ -47,6 +47,8 @@ class MqttMachineLink implements MachineLink, SmartLifecycle {
     private volatile boolean running;
     /** The broker granted the subscription to machine events on the current connection. */
     private volatile boolean subscribed;
+    /** Wait before the next connect attempt; doubles per failure up to max-reconnect-delay, 1 s again once connected. */
+    private long retryMillis = 1_000;
 
     MqttMachineLink(MqttProperties props, MachineEventIntake intake, MeterRegistry meters,
                     EmbeddedBroker broker /* started first: lower lifecycle phase */) {
@@ -113,10 +115,16 @@ class MqttMachineLink implements MachineLink, SmartLifecycle {
         }
         var options = new MqttConnectOptions();
         options.setCleanSession(false);
-        options.setAutomaticReconnect(true);
+        // Our own reconnect loop, not Paho's: after a SIGKILLed Mosquitto came back, Paho 1.2.5's automatic
+        // reconnect never connected again (60 s watched, BrokerKilledIT); its cycle also stops for good when
+        // one attempt throws instead of failing, and its delay grows to 128 s.
+        options.setAutomaticReconnect(false);
         options.setMaxInflight(props.maxInflight());
         options.setKeepAliveInterval(30);
-        options.setConnectionTimeout(10);
+        // A CONNECT answers in milliseconds; one that does not within 5 s is abandoned and tried again. After a
+        // broker restart, Paho's first attempt on the old client sometimes never completed (BrokerKilledIT):
+        // waiting 15 s for it kept every machine without commands for that long.
+        options.setConnectionTimeout(5);
         if (props.username() != null && !props.username().isBlank()) {
             options.setUserName(props.username());
             if (props.password() != null) {
@@ -124,11 +132,29 @@ class MqttMachineLink implements MachineLink, SmartLifecycle {
             }
         }
         try {
-            c.connect(options).waitForCompletion(15_000);
+            c.connect(options).waitForCompletion(6_000);
+            retryMillis = 1_000;
         } catch (MqttException e) {
-            log.warn("event=mqtt.connect_failed url={} reason=\"{}\" retry_in=2s", props.url(), e.getMessage());
-            connector.schedule(this::connect, 2, TimeUnit.SECONDS);
+            log.warn("event=mqtt.connect_failed url={} reason=\"{}\" retry_in_ms={}", props.url(), e.getMessage(), retryMillis);
+            if (c.isConnected()) {
+                return;     // the attempt timed out here but completed meanwhile
+            }
+            try {
+                c.disconnectForcibly(0, 1_000, false);    // a half-open attempt must not block the next one
+            } catch (MqttException ignored) {
+                // nothing to close
+            }
+            reconnectLater();
         }
+    }
+
+    private void reconnectLater() {
+        if (!running) {
+            return;
+        }
+        long wait = retryMillis;
+        retryMillis = Math.min(retryMillis * 2, Math.max(1_000, props.maxReconnectDelay().toMillis()));
+        connector.schedule(this::connect, wait, TimeUnit.MILLISECONDS);
     }
 
     private void subscribe(MqttAsyncClient c) {
@@ -213,6 +239,7 @@ class MqttMachineLink implements MachineLink, SmartLifecycle {
         public void connectionLost(Throwable cause) {
             subscribed = false;
             log.warn("event=mqtt.connection_lost reason=\"{}\" (reconnecting)", cause == null ? "" : cause.getMessage());
+            connector.execute(MqttMachineLink.this::reconnectLater);
         }
 
         @Override

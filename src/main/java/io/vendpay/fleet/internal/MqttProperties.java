@@ -18,6 +18,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param inboundWorkers   threads that process machine events
  * @param inboundQueue     events waiting for a worker; when full, the MQTT reader waits (backpressure to the broker)
  * @param maxInflight      QoS 1 publishes awaiting PUBACK
+ * @param maxReconnectDelay longest wait between two connect attempts after the broker went away: the wait doubles
+ *                          from 1 s up to this, so a broker that comes back is found within it (Paho's own
+ *                          automatic reconnect grows to 128 s)
  * @param simulatorUsername embedded broker only, off unless set: an account that may read every {@code cmd} topic and
  *                          publish every {@code evt} topic, so the peak simulator can drive many machines over a few
  *                          connections. Never set it where real machines connect.
@@ -33,6 +36,7 @@ record MqttProperties(
         @DefaultValue("4") int inboundWorkers,
         @DefaultValue("2000") int inboundQueue,
         @DefaultValue("2000") int maxInflight,
+        @DefaultValue("5s") java.time.Duration maxReconnectDelay,
         String simulatorUsername,
         String simulatorPassword) {
 

@@ -1,0 +1,92 @@
+package io.vendpay.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+
+import io.vendpay.testing.DispensingMachine;
+import io.vendpay.testing.Json;
+import io.vendpay.testing.Platform;
+import io.vendpay.testing.WechatNotifications;
+
+/** What every fault test checks at its end (issue 8), and how "WeChat" delivers its notifications. */
+final class FaultChecks {
+
+    private FaultChecks() {
+    }
+
+    /** The WeChat transaction id the tests give an order's payment. */
+    static String txnOf(String orderNo) {
+        return "42000" + orderNo.substring(Math.max(0, orderNo.length() - 20));
+    }
+
+    /**
+     * WeChat's side: each payment notified, 8 at a time, until a node answers 200, as WeChat retries
+     * (attempt {@code n} goes to {@code nodeFor.apply(n)}, so a test can spread them or fail over).
+     * {@code afterEach} runs after each 200 with the number answered so far. Returns once all are answered.
+     */
+    static void notifyUntilAcknowledged(WechatNotifications wechat, List<String> orderNos, IntFunction<Platform> nodeFor,
+            java.util.function.IntConsumer afterEach) throws InterruptedException {
+        var acknowledged = new CountDownLatch(orderNos.size());
+        var count = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (int i = 0; i < orderNos.size(); i++) {
+                String orderNo = orderNos.get(i);
+                int first = i;
+                pool.execute(() -> {
+                    for (int attempt = 0; attempt < 200; attempt++) {
+                        var n = wechat.payment(orderNo, txnOf(orderNo), 350);
+                        try {
+                            if (nodeFor.apply(first + attempt).post("/api/v1/pay/wechat/notify", n.headers(), n.body()).statusCode() == 200) {
+                                acknowledged.countDown();
+                                afterEach.accept(count.incrementAndGet());
+                                return;
+                            }
+                        } catch (IllegalStateException unreachable) {
+                            // a node that is down: WeChat tries again later
+                        }
+                        try {
+                            Thread.sleep(100);      // WeChat's retry interval, scaled down
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                });
+            }
+            assertThat(acknowledged.await(90, TimeUnit.SECONDS)).as("all %d notifications answered 200", orderNos.size()).isTrue();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Every acknowledged payment dispensed exactly once: DISPENSED, its notification stored once, one
+     * command and one cmdId at the machine, no refund.
+     */
+    static void assertDispensedOnce(Platform p, DispensingMachine machine, Collection<String> paid, Duration within) {
+        for (String orderNo : paid) {
+            p.awaitStatus(orderNo, "DISPENSED", within);
+        }
+        for (String orderNo : paid) {
+            assertThat(p.count("SELECT COUNT(*) FROM payment_notification WHERE out_trade_no = ?", orderNo))
+                    .as("the notification of %s answered 200 is stored once", orderNo).isEqualTo(1);
+            assertThat(machine.cmdIdsOf(orderNo)).as("cmdIds the machine got for %s", orderNo).hasSize(1);
+            assertThat(p.count("SELECT COUNT(*) FROM dispense_command WHERE order_no = ?", orderNo)).isEqualTo(1);
+            assertThat(p.count("SELECT COUNT(*) FROM refund WHERE order_no = ?", orderNo)).as("refunds of %s", orderNo).isZero();
+        }
+    }
+
+    static void assertAuditClean(Platform p) {
+        var r = p.admin("GET", "/api/v1/admin/audit", null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        Json.read(r.body()).properties().forEach(e -> assertThat(e.getValue().asLong()).as("audit " + e.getKey()).isZero());
+    }
+}
