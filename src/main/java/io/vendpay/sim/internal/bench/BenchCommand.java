@@ -34,7 +34,7 @@ public final class BenchCommand {
         try (BenchServer server = o.target() != null
                 ? new TargetServer(o.target(), o.adminToken(), o.mqttUrl(), o.mqttUsername(), o.mqttPassword())
                 : startServer(o, runTag, out)) {
-            var run = new BenchRun(server, scenario, o.seed(), runTag, out, o.warmup());
+            var run = new BenchRun(server, scenario, o.seed(), runTag, out, o.warmup(), o.chaosKillAt());
             Map<String, Object> result = o.findCapacity() ? run.findCapacity() : run.run();
             if (server instanceof LaunchedServer launched) {
                 result.put("server_tuning", LaunchedServer.TUNING);

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * {@code bench --scenario NAME [--store h2|mariadb] [--machines N] [--duration 120s] [--peak-multiplier 10]
- * [--seed S] [--json PATH] [--html PATH] [--target URL --admin-token T] [--find-capacity]}, plus any
+ * [--seed S] [--json PATH] [--html PATH] [--target URL --admin-token T] [--find-capacity] [--chaos kill-server-at=60s]}, plus any
  * {@code --spring.datasource.*} to pass to a server the bench starts itself.
  */
 record BenchOptions(
@@ -27,6 +27,7 @@ record BenchOptions(
         String mqttPassword,
         boolean findCapacity,
         Path jfr,
+        Duration chaosKillAt,
         Map<String, String> springProperties) {
 
     static final String USAGE = """
@@ -48,6 +49,10 @@ record BenchOptions(
                                        vendpay.mqtt.simulator-username/password; none for an anonymous broker)
               --find-capacity          lunch-rush: grow the fleet until notify-ack p99 > 100 ms or the audit fails
               --jfr PATH               record a Java Flight Recording of the server it starts (profile)
+              --chaos kill-server-at=60s
+                                       kill -9 the server the bench started that far into the measured load, start it
+                                       again on the same data, keep offering load, drain and audit; the report says how
+                                       long it was out and the backlog it cleared
               --spring.datasource.url=... (and username/password): MariaDB for --store mariadb
             """;
 
@@ -110,11 +115,22 @@ record BenchOptions(
         String mqttUser = named.remove("mqtt-username");
         String mqttPassword = named.remove("mqtt-password");
         Path jfr = named.containsKey("jfr") ? Path.of(named.remove("jfr")).toAbsolutePath() : null;
+        Duration chaosKillAt = null;
+        String chaos = named.remove("chaos");
+        if (chaos != null) {
+            if (!chaos.startsWith("kill-server-at=")) {
+                throw new IllegalArgumentException("--chaos takes kill-server-at=<duration>, e.g. --chaos kill-server-at=60s");
+            }
+            chaosKillAt = parseDuration(chaos.substring("kill-server-at=".length()));
+        }
         if (!named.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s): --" + String.join(", --", named.keySet()));
         }
         if (target != null && (token == null || token.isBlank())) {
             throw new IllegalArgumentException("--target needs the server's operator token: --admin-token T or VENDPAY_ADMIN_TOKEN");
+        }
+        if (chaosKillAt != null && (target != null || findCapacity)) {
+            throw new IllegalArgumentException("--chaos kills the server the bench starts itself: not with --target or --find-capacity");
         }
         if (findCapacity && !scenario.equals("lunch-rush")) {
             throw new IllegalArgumentException("--find-capacity goes with --scenario lunch-rush");
@@ -123,7 +139,7 @@ record BenchOptions(
             throw new IllegalArgumentException("--machines must be at least 1");
         }
         return new BenchOptions(scenario, store, machines, duration, warmup, multiplier, seed, json, html, target, token, mqttUrl, mqttUser,
-                mqttPassword, findCapacity, jfr, spring);
+                mqttPassword, findCapacity, jfr, chaosKillAt, spring);
     }
 
     static Duration parseDuration(String s) {

@@ -43,8 +43,22 @@ final class BenchRun {
     private double ackMaxMs;
 
     private final java.time.Duration warmup;
+    /** bench --chaos kill-server-at: when, into the measured load, the server is killed (null: never). */
+    private final Duration killAt;
+    private volatile boolean serverDown;
+    private volatile int restarts;
+    private volatile PrometheusScrape lastOfKilled;
+    private final Map<String, Object> chaos = new LinkedHashMap<>();
 
     BenchRun(BenchServer server, Scenario scenario, long seed, String runTag, PrintStream out, java.time.Duration warmup) {
+        this(server, scenario, seed, runTag, out, warmup, null);
+    }
+
+    BenchRun(BenchServer server, Scenario scenario, long seed, String runTag, PrintStream out, java.time.Duration warmup, Duration killAt) {
+        if (killAt != null && !(server instanceof LaunchedServer)) {
+            throw new IllegalArgumentException("--chaos needs a server the bench started itself");
+        }
+        this.killAt = killAt;
         this.warmup = warmup;
         this.server = server;
         this.scenario = scenario;
@@ -70,8 +84,13 @@ final class BenchRun {
                 double serverCpu0 = serverCpu(before);
                 double generatorCpu0 = generatorCpu();
                 var sampler = sample(traffic, before, t0, scenario.machines(), x -> scenario.fleetRate(x), scenario.duration());
+                var killer = killAt == null ? null : killAndRestartAt(t0 + killAt.toMillis(), auditFrom);
                 traffic.run(scenario.duration(), scenario.machines(), scenario::fleetRate);
                 long loadEnd = System.currentTimeMillis();
+                if (killer != null) {
+                    killer.get();   // the restart and the clearing of its backlog are part of the run; a failure ends it
+                    before = before.across(lastOfKilled);
+                }
                 double serverCpuUnderLoad = serverCpu(scrape()) - serverCpu0;
                 drain(auditFrom);
                 sampler.shutdownNow();
@@ -90,10 +109,64 @@ final class BenchRun {
                 result.put("warmup_min_orders_per_s", MIN_WARMUP_RATE);
                 result.put("scrape_every_s", scenario.scrapeEvery().toSeconds());
                 result.put("audit", audit(traffic, auditFrom));
+                if (killAt != null) {
+                    result.put("chaos", chaos);
+                }
                 result.put("timeseries", series);
                 return result;
             }
         }
+    }
+
+    /**
+     * bench --chaos: at {@code when}, SIGKILL the server and start it again on the same data while the
+     * load goes on. Records how long it was out (kill to healthy), the paid orders not yet final before
+     * the kill and at the restart, and how long the restarted server took to bring them back to the level
+     * before the kill (the backlog it cleared).
+     */
+    private java.util.concurrent.Future<?> killAndRestartAt(long when, long auditFrom) {
+        var killer = Executors.newSingleThreadScheduledExecutor(io.vendpay.shared.BoundedWorkers.daemonThreads("bench-chaos"));
+        var done = killer.schedule(() -> {
+            long paidOpenBefore = paidNotFinal(auditFrom);
+            lastOfKilled = scrape();
+            serverDown = true;
+            long killedAt = System.currentTimeMillis();
+            out.printf("%nbench: chaos: kill -9 of the server, %d paid orders not final yet%n", paidOpenBefore);
+            ((LaunchedServer) server).killAndRestart();
+            long upAt = System.currentTimeMillis();
+            restarts++;
+            serverDown = false;
+            long atRestart = paidNotFinal(auditFrom);
+            out.printf("bench: chaos: server back after %d ms, %d paid orders not final%n", upAt - killedAt, atRestart);
+            long clearedAt = -1;
+            while (System.currentTimeMillis() - upAt < 180_000) {
+                if (paidNotFinal(auditFrom) <= paidOpenBefore) {
+                    clearedAt = System.currentTimeMillis();
+                    break;
+                }
+                Thread.sleep(500);
+            }
+            chaos.put("kill_at_s", round((killedAt - (when - killAt.toMillis())) / 1000.0));
+            chaos.put("down_ms", upAt - killedAt);
+            chaos.put("paid_not_final_before_kill", paidOpenBefore);
+            chaos.put("paid_not_final_at_restart", atRestart);
+            chaos.put("backlog_cleared_ms", clearedAt < 0 ? -1 : clearedAt - upAt);
+            chaos.put("note", "down_ms: SIGKILL to health UP of the new process; backlog_cleared_ms: from then until paid orders "
+                    + "not final are back to their number before the kill (-1: not within 180 s); latency figures of the run "
+                    + "combine the killed process's histograms up to the kill with the new one's");
+            return null;
+        }, Math.max(0, when - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+        killer.shutdown();
+        return done;
+    }
+
+    private long paidNotFinal(long from) throws Exception {
+        JsonNode byStatus = admin("GET", "/api/v1/admin/stats?from=" + from, null).path("orders_by_status");
+        long n = 0;
+        for (String s : List.of("PAID", "DISPENSING", "DISPENSE_UNKNOWN", "REFUNDING")) {
+            n += byStatus.path(s).asLong(0);
+        }
+        return n;
     }
 
     /**
@@ -178,9 +251,18 @@ final class BenchRun {
         long every = scenario.scrapeEvery().toSeconds();
         var last = new PrometheusScrape[]{first};
         var lastCreated = new long[]{traffic.created.get()};
+        var restartsSeen = new int[]{restarts};
         sampler.scheduleAtFixedRate(() -> {
+            if (serverDown) {
+                return;     // bench --chaos: the server is being restarted; its counters start again from zero
+            }
             try {
                 PrometheusScrape now = scrape();
+                if (restartsSeen[0] != restarts) {
+                    restartsSeen[0] = restarts;
+                    last[0] = now;
+                    return;
+                }
                 double elapsed = (System.currentTimeMillis() - t0) / 1000.0;
                 double x = Math.min(1, elapsed * 1000 / length.toMillis());
                 var point = new LinkedHashMap<String, Object>();

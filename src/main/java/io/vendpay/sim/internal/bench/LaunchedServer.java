@@ -36,17 +36,21 @@ final class LaunchedServer extends BenchServer {
             "--vendpay.dispense.unknown-after=10s", "--vendpay.payment.refund-query-after=5s");
     static final double SANDBOX_TIME_SCALE = 0.02;
 
-    private final Process process;
+    private volatile Process process;
+    private final List<String> command;
+    /** CPU seconds of the processes killed by {@link #killAndRestart()}, which /proc forgets with them. */
+    private double cpuOfKilled;
     private final ChannelSandbox sandbox;
     private final String dropDatabase;
     private final Path logFile;
     /** The server's MQTT client id on a broker that outlives the run (Mosquitto), else null. */
     private final String brokerSession;
 
-    private LaunchedServer(Process process, ChannelSandbox sandbox, String baseUrl, String token, String mqttUrl, String mqttUser,
+    private LaunchedServer(Process process, List<String> command, ChannelSandbox sandbox, String baseUrl, String token, String mqttUrl, String mqttUser,
                            String mqttPassword, String store, String dropDatabase, Path logFile, String brokerSession) {
         super(baseUrl, token, mqttUrl, mqttUser, mqttPassword, store);
         this.process = process;
+        this.command = List.copyOf(command);
         this.sandbox = sandbox;
         this.dropDatabase = dropDatabase;
         this.logFile = logFile;
@@ -121,10 +125,28 @@ final class LaunchedServer extends BenchServer {
         }
         Path log = dataDir.resolve("server.log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        var server = new LaunchedServer(p, sandbox, "http://127.0.0.1:" + port, token, mqttUrl, mqttUser, mqttPassword, store,
+        var server = new LaunchedServer(p, cmd, sandbox, "http://127.0.0.1:" + port, token, mqttUrl, mqttUser, mqttPassword, store,
                 dropDatabase, log, brokerSession);
         server.awaitHealthy(Duration.ofSeconds(120));
         return server;
+    }
+
+    /**
+     * {@code kill -9} of the server, then the same command again on the same data directory, ports and
+     * store; returns once the new process answers its health check. The log goes on in the same file.
+     */
+    void killAndRestart() throws Exception {
+        double cpu = cpuSeconds();
+        process.destroyForcibly();
+        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the server did not die within 30 s of SIGKILL");
+        }
+        if (!Double.isNaN(cpu)) {
+            cpuOfKilled = cpu;
+        }
+        Files.writeString(logFile, "==== bench --chaos: killed with SIGKILL, starting again\n", java.nio.file.StandardOpenOption.APPEND);
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+        awaitHealthy(Duration.ofSeconds(120));
     }
 
     private void awaitHealthy(Duration limit) throws Exception {
@@ -172,7 +194,7 @@ final class LaunchedServer extends BenchServer {
         try {
             String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+            return cpuOfKilled + (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }

@@ -51,6 +51,23 @@ final class PrometheusScrape {
         return new PrometheusScrape(list);
     }
 
+    /**
+     * The read to count from when the server was restarted in between (bench --chaos): its counters
+     * started again at zero, so {@code after - before.across(lastOfKilled)} is what the killed process
+     * counted after {@code before} plus everything the new one counted. Counters and histograms only.
+     */
+    PrometheusScrape across(PrometheusScrape lastOfKilled) {
+        var killed = new java.util.HashMap<String, Double>();
+        for (Sample x : lastOfKilled.samples) {
+            killed.merge(x.name + x.labels, x.value, Double::sum);
+        }
+        var list = new ArrayList<Sample>(samples.size());
+        for (Sample x : samples) {
+            list.add(new Sample(x.name, x.labels, x.value - killed.getOrDefault(x.name + x.labels, x.value)));
+        }
+        return new PrometheusScrape(list);
+    }
+
     /** Sum over all samples of {@code name} whose labels contain {@code match} (key, value pairs). */
     double sum(String name, String... match) {
         double s = 0;
