@@ -10,6 +10,40 @@ import java.util.Optional;
  */
 public interface PaymentSandbox {
 
+    /**
+     * A sandbox of its own, outside any vendpay node (the bench's, a test's with several nodes): both
+     * channels on {@code port}, merchant keys under {@code dataDir}, created there on first use.
+     */
+    static PaymentSandbox standalone(java.nio.file.Path dataDir, int port, double timeScale) {
+        return io.vendpay.sim.internal.sandbox.ChannelSandbox.standalone(dataDir, port, timeScale);
+    }
+
+    /**
+     * The {@code vendpay.channels.*} settings that make a vendpay node talk to this sandbox as to the real
+     * WeChat Pay and Alipay, with the merchant keys under {@code dataDir} (the sandbox's own).
+     */
+    static Map<String, String> channelProperties(PaymentSandbox sandbox, java.nio.file.Path dataDir) {
+        var merchant = SandboxCredentials.loadOrCreate(dataDir);
+        var app = AlipaySandboxCredentials.loadOrCreate(dataDir);
+        var p = new java.util.LinkedHashMap<String, String>();
+        p.put("vendpay.channels.wechat.enabled", "true");
+        p.put("vendpay.channels.wechat.api-base-url", sandbox.baseUrl());
+        p.put("vendpay.channels.wechat.mchid", merchant.mchid());
+        p.put("vendpay.channels.wechat.appid", merchant.appid());
+        p.put("vendpay.channels.wechat.api-v3-key", merchant.apiV3Key());
+        p.put("vendpay.channels.wechat.merchant-serial-no", merchant.merchantSerialNo());
+        p.put("vendpay.channels.wechat.merchant-private-key", merchant.merchantPrivateKeyPem().toString());
+        p.put("vendpay.channels.wechat.platform-public-key", merchant.platformPublicKeyPem().toString());
+        p.put("vendpay.channels.wechat.platform-public-key-id", merchant.platformPublicKeyId());
+        p.put("vendpay.channels.alipay.enabled", "true");
+        p.put("vendpay.channels.alipay.gateway-url", sandbox.baseUrl() + "/gateway.do");
+        p.put("vendpay.channels.alipay.app-id", app.appId());
+        p.put("vendpay.channels.alipay.seller-id", app.sellerId());
+        p.put("vendpay.channels.alipay.app-private-key", app.appPrivateKeyPem().toString());
+        p.put("vendpay.channels.alipay.alipay-public-key", app.alipayPublicKeyPem().toString());
+        return p;
+    }
+
     /** Base URL of the sandbox's HTTP server (WeChat's API paths, Alipay's gateway, the customer controls). */
     String baseUrl();
 

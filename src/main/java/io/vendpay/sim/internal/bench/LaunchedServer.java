@@ -15,9 +15,7 @@ import java.util.Base64;
 import java.util.List;
 
 import io.vendpay.shared.LocalPorts;
-import io.vendpay.sim.AlipaySandboxCredentials;
 import io.vendpay.sim.PaymentSandbox;
-import io.vendpay.sim.SandboxCredentials;
 import io.vendpay.sim.internal.sandbox.ChannelSandbox;
 
 /**
@@ -63,27 +61,15 @@ final class LaunchedServer extends BenchServer {
         int port = LocalPorts.free();
         int sandboxPort = LocalPorts.free();
         String token = secret();
-        ChannelSandbox sandbox = (ChannelSandbox) ChannelSandbox.standalone(dataDir, sandboxPort, SANDBOX_TIME_SCALE);
-        var merchant = SandboxCredentials.loadOrCreate(dataDir);
-        var app = AlipaySandboxCredentials.loadOrCreate(dataDir);
+        ChannelSandbox sandbox = (ChannelSandbox) PaymentSandbox.standalone(dataDir, sandboxPort, SANDBOX_TIME_SCALE);
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-Xms512m", "-XX:+UseG1GC"));
         if (o.jfr() != null) {
             cmd.add("-XX:StartFlightRecording=settings=profile,filename=" + o.jfr());
         }
         cmd.addAll(List.of("-jar", jar.toString(),
-                "--server.port=" + port, "--vendpay.data-dir=" + dataDir, "--vendpay.admin.token=" + token,
-                "--vendpay.channels.wechat.enabled=true", "--vendpay.channels.wechat.api-base-url=" + sandbox.baseUrl(),
-                "--vendpay.channels.wechat.mchid=" + merchant.mchid(), "--vendpay.channels.wechat.appid=" + merchant.appid(),
-                "--vendpay.channels.wechat.api-v3-key=" + merchant.apiV3Key(),
-                "--vendpay.channels.wechat.merchant-serial-no=" + merchant.merchantSerialNo(),
-                "--vendpay.channels.wechat.merchant-private-key=" + merchant.merchantPrivateKeyPem(),
-                "--vendpay.channels.wechat.platform-public-key=" + merchant.platformPublicKeyPem(),
-                "--vendpay.channels.wechat.platform-public-key-id=" + merchant.platformPublicKeyId(),
-                "--vendpay.channels.alipay.enabled=true", "--vendpay.channels.alipay.gateway-url=" + sandbox.baseUrl() + "/gateway.do",
-                "--vendpay.channels.alipay.app-id=" + app.appId(), "--vendpay.channels.alipay.seller-id=" + app.sellerId(),
-                "--vendpay.channels.alipay.app-private-key=" + app.appPrivateKeyPem(),
-                "--vendpay.channels.alipay.alipay-public-key=" + app.alipayPublicKeyPem()));
+                "--server.port=" + port, "--vendpay.data-dir=" + dataDir, "--vendpay.admin.token=" + token));
+        PaymentSandbox.channelProperties(sandbox, dataDir).forEach((k, v) -> cmd.add("--" + k + "=" + v));
         cmd.addAll(TUNING);
         String dropDatabase = null;
         String store = o.store();
