@@ -25,10 +25,14 @@ public final class DispensingMachine implements AutoCloseable {
     private final java.util.concurrent.BlockingQueue<JsonNode> carried = new java.util.concurrent.LinkedBlockingQueue<>();
     private final List<JsonNode> unsent = new ArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
+    /** Every n-th distinct vend jams (0: none); a cmdId's result, once decided, is its answer to every repeat. */
+    private final int jamEvery;
+    private final Map<String, Boolean> results = new ConcurrentHashMap<>();
     private volatile TestMachine link;
     private final Thread loop;
 
-    private DispensingMachine(TestMachine first) {
+    private DispensingMachine(TestMachine first, int jamEvery) {
+        this.jamEvery = jamEvery;
         this.deviceId = first.deviceId;
         this.secret = first.secret;
         this.link = first;
@@ -39,7 +43,12 @@ public final class DispensingMachine implements AutoCloseable {
 
     /** Provisions a machine with {@code stock} units in A1 on {@code platform} and starts it answering ok. */
     public static DispensingMachine provision(Platform platform, int stock) {
-        return new DispensingMachine(TestMachine.provision(platform, stock));
+        return new DispensingMachine(TestMachine.provision(platform, stock), 0);
+    }
+
+    /** As {@link #provision(Platform, int)}, but every {@code jamEvery}-th vend fails (MOTOR_JAM) and must be refunded. */
+    public static DispensingMachine provisionJamming(Platform platform, int stock, int jamEvery) {
+        return new DispensingMachine(TestMachine.provision(platform, stock), jamEvery);
     }
 
     public TestMachine http() {
@@ -67,7 +76,8 @@ public final class DispensingMachine implements AutoCloseable {
             }
             String cmdId = command.path("cmdId").asString();
             cmdIds.computeIfAbsent(command.path("orderNo").asString(), k -> ConcurrentHashMap.newKeySet()).add(cmdId);
-            // executed once; a repeat of the cmdId is answered with the same (ok) result, as the contract says
+            results.computeIfAbsent(cmdId, k -> jamEvery == 0 || results.size() % jamEvery != jamEvery - 1);
+            // executed once; a repeat of the cmdId is answered with the same result, as the contract says
             synchronized (unsent) {
                 unsent.add(command);
             }
@@ -79,7 +89,9 @@ public final class DispensingMachine implements AutoCloseable {
         synchronized (unsent) {
             while (!unsent.isEmpty()) {
                 try {
-                    m.answer(unsent.get(0), true, null);
+                    JsonNode c = unsent.get(0);
+                    boolean ok = results.get(c.path("cmdId").asString());
+                    m.answer(c, ok, ok ? null : "MOTOR_JAM");
                     unsent.remove(0);
                 } catch (RuntimeException notConnected) {
                     return;     // kept: published once the machine is connected again
@@ -91,6 +103,17 @@ public final class DispensingMachine implements AutoCloseable {
     /** The distinct cmdIds this machine was sent for {@code orderNo} (contract: at most one). */
     public Set<String> cmdIdsOf(String orderNo) {
         return cmdIds.getOrDefault(orderNo, Set.of());
+    }
+
+    /** Orders whose vend failed here (answered ok:false), which must end refunded. */
+    public Set<String> jammedOrders() {
+        var out = new java.util.HashSet<String>();
+        cmdIds.forEach((order, ids) -> ids.forEach(id -> {
+            if (Boolean.FALSE.equals(results.get(id))) {
+                out.add(order);
+            }
+        }));
+        return out;
     }
 
     public Map<String, Set<String>> cmdIds() {
