@@ -110,5 +110,11 @@ public interface PaymentSandbox {
 
         /** The next {@code n} payment notifications are answered late: delivered only after this many ms. */
         void delayPaymentNotifications(int n, long millis);
+
+        /**
+         * A slow channel: for the next {@code forMillis} ms every API request (orders, queries, closes,
+         * refunds) is answered only after {@code latencyMillis} ms (0 and 0 end it).
+         */
+        void slowApi(long latencyMillis, long forMillis);
     }
 }

@@ -1,14 +1,20 @@
 package io.vendpay.ordering.internal;
 
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vendpay.fleet.Fleet;
 import io.vendpay.payment.ChannelException;
 import io.vendpay.payment.PaymentGateway;
+import io.vendpay.shared.BoundedWorkers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -28,9 +34,15 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Expiry closes at the channel first. If the channel says the order was paid after all, it stays
  * CREATED and its payment is fetched and applied. If the channel cannot be reached, the order is
  * closed here anyway: a payment that still arrives is a late payment and is refunded.
+ * <p>
+ * The channel calls (a signature and a round trip each, up to the read timeout when the channel is
+ * slow) run on a small pool of their own, {@code vendpay.ordering.timer-channel-calls} at a time;
+ * the tick only claims as many due orders as there are free calls, earliest due first, so a slow
+ * channel delays this timer's own work by its latency and nothing else: the tick never waits, and
+ * the other timers have threads of their own.
  */
 @Component
-class UnpaidOrderTimer {
+class UnpaidOrderTimer implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(UnpaidOrderTimer.class);
     private static final int BATCH = 200;
@@ -44,10 +56,18 @@ class UnpaidOrderTimer {
     private final long queryAfterMs;
     private final long queryBeforeExpiryMs;
     private final MeterRegistry meters;
+    private final ThreadPoolExecutor calls;
+    private final Semaphore free;
 
     UnpaidOrderTimer(Orders orders, Fleet fleet, PaymentGateway payments, TransactionTemplate tx, MeterRegistry meters,
                      @Value("${vendpay.payment.query-after:30s}") Duration queryAfter,
-                     @Value("${vendpay.payment.query-before-expiry:10s}") Duration queryBeforeExpiry) {
+                     @Value("${vendpay.payment.query-before-expiry:10s}") Duration queryBeforeExpiry,
+                     @Value("${vendpay.ordering.timer-channel-calls:8}") int channelCalls) {
+        if (channelCalls < 1) {
+            throw new IllegalArgumentException("vendpay.ordering.timer-channel-calls must be at least 1, was " + channelCalls);
+        }
+        this.calls = BoundedWorkers.create("unpaid-timer", channelCalls, channelCalls, meters);
+        this.free = new Semaphore(channelCalls);
         this.orders = orders;
         this.fleet = fleet;
         this.payments = payments;
@@ -69,22 +89,55 @@ class UnpaidOrderTimer {
 
     @Scheduled(fixedDelayString = "${vendpay.ordering.timer-every:1s}", initialDelayString = "3s")
     void tick() {
+        int room = free.availablePermits();
+        if (room == 0) {
+            return;     // every channel call busy: the due orders wait for the next tick, still due
+        }
         long now = System.currentTimeMillis();
-        for (Order o : orders.dueUnpaid(now, BATCH)) {
-            if (!orders.claimDue(o, now + CLAIM_MS)) {
-                continue;
+        for (Order o : orders.dueUnpaid(now, Math.min(BATCH, room))) {
+            if (!free.tryAcquire()) {
+                return;
             }
+            boolean started = false;
             try {
-                if (now >= o.expiresAt()) {
-                    expire(o);
-                } else {
-                    query(o, now);
+                if (orders.claimDue(o, now + CLAIM_MS)) {
+                    calls.execute(() -> run(o));
+                    started = true;
                 }
-            } catch (RuntimeException e) {
-                log.warn("event=order.timer_failed order_no={} error=\"{}\" (retrying)", o.orderNo(), e.toString());
-                orders.scheduleNext(o.orderNo(), System.currentTimeMillis() + RETRY_MS, o.queries());
+            } catch (RejectedExecutionException shuttingDown) {
+                return;     // claimed but not run: the claim lapses after CLAIM_MS and the timer fires again
+            } finally {
+                if (!started) {
+                    free.release();
+                }
             }
         }
+    }
+
+    private void run(Order o) {
+        try {
+            long now = System.currentTimeMillis();
+            if (now >= o.expiresAt()) {
+                expire(o);
+            } else {
+                query(o, now);
+            }
+        } catch (RuntimeException e) {
+            log.warn("event=order.timer_failed order_no={} error=\"{}\" (retrying)", o.orderNo(), e.toString());
+            try {
+                orders.scheduleNext(o.orderNo(), System.currentTimeMillis() + RETRY_MS, o.queries());
+            } catch (RuntimeException storeDown) {
+                // the claim lapses after CLAIM_MS and the timer fires again
+            }
+        } finally {
+            free.release();
+        }
+    }
+
+    @Override
+    public void destroy() throws InterruptedException {
+        calls.shutdown();
+        calls.awaitTermination(10, TimeUnit.SECONDS);   // a call in flight ends within the channel's read timeout
     }
 
     private void query(Order o, long now) {

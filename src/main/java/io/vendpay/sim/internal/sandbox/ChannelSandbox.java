@@ -101,8 +101,10 @@ public class ChannelSandbox implements PaymentSandbox, SmartLifecycle, AutoClose
                 protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
                     String path = req.getRequestURI();
                     if (path.startsWith("/v3/")) {
+                        faults.apiLatency();
                         wechat.handle(req, resp);
                     } else if (path.equals("/gateway.do")) {
+                        faults.apiLatency();
                         req.setCharacterEncoding("UTF-8");
                         alipay.handle(req, resp);
                     } else {

@@ -13,6 +13,8 @@ final class SandboxFaults implements PaymentSandbox.Faults {
     final AtomicInteger dropRefundNotifications = new AtomicInteger();
     final AtomicInteger delayedPaymentNotifications = new AtomicInteger();
     final AtomicLong paymentNotificationDelay = new AtomicLong();
+    private volatile long slowUntil;
+    private volatile long slowLatency;
 
     @Override
     public void failRefundRequests(int n) {
@@ -38,6 +40,23 @@ final class SandboxFaults implements PaymentSandbox.Faults {
     public void delayPaymentNotifications(int n, long millis) {
         paymentNotificationDelay.set(millis);
         delayedPaymentNotifications.set(n);
+    }
+
+    @Override
+    public void slowApi(long latencyMillis, long forMillis) {
+        slowLatency = latencyMillis;
+        slowUntil = System.currentTimeMillis() + forMillis;
+    }
+
+    /** Holds an API request for the slow channel's latency while that fault lasts. */
+    void apiLatency() {
+        if (System.currentTimeMillis() < slowUntil && slowLatency > 0) {
+            try {
+                Thread.sleep(slowLatency);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Consumes one injected fault of this kind if any is left. */
