@@ -7,6 +7,7 @@ import io.vendpay.dispense.DispenseUnanswered;
 import io.vendpay.dispense.Dispenser;
 import io.vendpay.fleet.Fleet;
 import io.vendpay.ordering.OrderStatus;
+import io.vendpay.payment.NotificationQuarantined;
 import io.vendpay.payment.PaymentConfirmed;
 import io.vendpay.payment.RefundRequest;
 import io.vendpay.payment.RefundSettled;
@@ -170,6 +171,13 @@ class OrderLifecycle {
                 return;
             }
         }
+    }
+
+    @EventListener
+    void on(NotificationQuarantined e) {
+        orders.find(e.orderNo()).ifPresent(o -> timeline.note(o.orderNo(), System.currentTimeMillis(), "NOTIFICATION_POISON",
+                "notification_id=" + e.notificationId() + " type=" + e.eventType() + " attempts=" + e.attempts()
+                        + " error=" + e.error() + " (not applied; an operator case)"));
     }
 
     @EventListener

@@ -6,7 +6,9 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vendpay.payment.NotificationQuarantined;
 import io.vendpay.payment.PaymentConfirmed;
+import io.vendpay.shared.Alerts;
 import io.vendpay.shared.BoundedWorkers;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
@@ -37,9 +39,11 @@ public class NotificationProcessor {
     private final ThreadPoolExecutor workers;
     private final Counter overflow;
     private final Counter failed;
+    private final Alerts alerts;
 
     NotificationProcessor(NotificationJournal journal, ApplicationEventPublisher events, RefundLedger refunds,
-                          TransactionTemplate tx, PaymentProperties props, MeterRegistry meters) {
+                          TransactionTemplate tx, PaymentProperties props, MeterRegistry meters, Alerts alerts) {
+        this.alerts = alerts;
         this.journal = journal;
         this.events = events;
         this.refunds = refunds;
@@ -77,14 +81,60 @@ public class NotificationProcessor {
             });
         } catch (RuntimeException e) {
             failed.increment();
+            if (storeTrouble(e)) {
+                // not the notification's fault: retried by the sweeper, and not counted against it
+                log.debug("event=notification.process_deferred id={} error=\"{}\"", stored.id(), e.toString());
+                return;
+            }
             log.warn("event=notification.process_failed id={} channel={} type={} out_trade_no={} error=\"{}\" (will retry)",
                     stored.id(), n.channel(), n.eventType(), n.outTradeNo(), e.toString());
             try {
-                journal.countAttempt(stored.id());
+                int attempts = journal.failedAttempt(stored.id());
+                if (attempts >= props.maxAttempts()) {
+                    quarantine(stored, attempts, e);
+                }
             } catch (RuntimeException ignored) {
                 // the database is what failed; the sweeper retries later either way
             }
         }
+    }
+
+    /**
+     * A poison notification: its processing failed {@code vendpay.payment.max-attempts} times for a reason
+     * that is not the store's. It leaves the sweep (it would be retried for ever and, in numbers, crowd
+     * out the others), and becomes an operator case with an alert and a line in its order's timeline.
+     */
+    private void quarantine(NotificationJournal.Stored stored, int attempts, RuntimeException cause) {
+        ChannelNotification n = stored.notification();
+        String error = io.vendpay.shared.Failures.rootMessage(cause);
+        if (!journal.quarantine(stored.id(), System.currentTimeMillis(), attempts, error)) {
+            return;
+        }
+        alerts.raise("POISON_NOTIFICATION", "id=" + stored.id() + " channel=" + n.channel() + " type=" + n.eventType()
+                + " out_trade_no=" + n.outTradeNo() + " transaction_id=" + n.transactionId() + " attempts=" + attempts
+                + " error=\"" + error + "\" (stored but NOT applied; fix the cause, then POST /api/v1/admin/notifications/"
+                + stored.id() + "/retry)");
+        try {
+            events.publishEvent(new NotificationQuarantined(n.outTradeNo(), stored.id(), n.eventType(), attempts, error));
+        } catch (RuntimeException timelineFailed) {
+            log.warn("event=notification.case_not_in_timeline id={} error=\"{}\"", stored.id(), timelineFailed.toString());
+        }
+    }
+
+    /** Puts a poison notification back into processing, with its attempts from zero; false if it has no open case. */
+    boolean retry(long id) {
+        if (!Boolean.TRUE.equals(tx.execute(s -> journal.reopen(id)))) {
+            return false;
+        }
+        journal.pending(id).ifPresent(this::submit);
+        return true;
+    }
+
+    private static boolean storeTrouble(Throwable e) {
+        return e instanceof org.springframework.dao.TransientDataAccessException
+                || e instanceof org.springframework.dao.RecoverableDataAccessException
+                || e instanceof org.springframework.dao.DataAccessResourceFailureException
+                || e instanceof org.springframework.jdbc.CannotGetJdbcConnectionException;
     }
 
     private String dispatch(ChannelNotification n) {

@@ -25,5 +25,6 @@ public record PaymentProperties(
         @DefaultValue("500ms") Duration notifyMaxWait,
         @DefaultValue("5m") Duration refundRetryMax,
         @DefaultValue("60s") Duration refundQueryAfter,
-        @DefaultValue("1h") Duration refundQueryMax) {
+        @DefaultValue("1h") Duration refundQueryMax,
+        @DefaultValue("5") int maxAttempts) {
 }
