@@ -21,6 +21,26 @@ import tools.jackson.databind.JsonNode;
 @OnMariaDb
 class BrokerAccessTest extends PlatformTest {
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    /** A type the contract does not know is counted as {@code other}: a machine cannot mint time series. */
+    @Test
+    void eventTypesAMachineMakesUpAreCountedAsOther() {
+        try (var machine = TestMachine.provision(platform, 1)) {
+            double before = otherEvents();
+            String madeUp = "MADE_UP_" + java.util.UUID.randomUUID().toString().replace("-", "");
+            machine.publish("{\"type\":\"" + madeUp + "\",\"ts\":1}");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> otherEvents() == before + 1);
+            assertThat(meters.find("vendpay_machine_events").tag("type", madeUp).counter()).isNull();
+        }
+    }
+
+    private double otherEvents() {
+        var c = meters.find("vendpay_machine_events").tag("type", "other").counter();
+        return c == null ? 0 : c.count();
+    }
+
     @Test
     void aWrongPasswordCannotConnect() {
         try (var machine = TestMachine.provision(platform, 1)) {

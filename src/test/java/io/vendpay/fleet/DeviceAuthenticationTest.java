@@ -21,6 +21,8 @@ class DeviceAuthenticationTest extends PlatformTest {
     static final String BODY = "{\"clientOrderId\":\"auth-1\",\"slot\":\"A1\",\"channel\":\"WECHAT\"}";
 
     TestMachine machine;
+    @org.springframework.beans.factory.annotation.Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     @BeforeEach
     void machine() {
@@ -84,6 +86,30 @@ class DeviceAuthenticationTest extends PlatformTest {
             assertThat(r.statusCode()).isEqualTo(404);
             assertThat(Json.read(r.body()).path("code").asString()).isEqualTo("ORDER_NOT_FOUND");
         }
+    }
+
+    /**
+     * Ids are checked against the store before any signature: anyone can send them. Ids this node does
+     * not know reach the store at most 50 times a second; the provisioned machine is not affected.
+     */
+    @Test
+    void unknownDeviceIdsCostABoundedNumberOfStoreLookups() {
+        double lookedUp = unknownIds("looked_up");
+        double refused = unknownIds("refused_without_lookup");
+        long from = System.nanoTime();
+        for (int i = 0; i < 300; i++) {
+            assertRefused(machine.send("POST", PATH, BODY, Map.of("X-Device-Id", "ghost-" + i)), "DEVICE_UNKNOWN");
+        }
+        long windows = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - from) + 2;
+        assertThat(unknownIds("looked_up") - lookedUp).as("store lookups of unknown ids in %d one-second windows", windows)
+                .isLessThanOrEqualTo(50.0 * windows);
+        assertThat(unknownIds("looked_up") - lookedUp + unknownIds("refused_without_lookup") - refused).isEqualTo(300.0);
+        assertThat(machine.order("after-flood", "A1").statusCode()).isEqualTo(201);
+    }
+
+    private double unknownIds(String result) {
+        var c = meters.find("vendpay_unknown_device_ids").tag("result", result).counter();
+        return c == null ? 0 : c.count();
     }
 
     private void assertRefused(HttpResponse<String> r, String code) {

@@ -77,7 +77,7 @@ class DeviceAdminController {
             slots.replaceSlots(deviceId, wanted);
             return rotated != null ? rotated : existing.orElseThrow().secret();
         });
-        secrets.forget(deviceId);
+        secrets.provisioned(deviceId, secret);
         return ResponseEntity.ok(new Provisioned(deviceId, secret));
     }
 

@@ -27,6 +27,12 @@ class DeviceRepository {
                 .optional();
     }
 
+    /** Every device's secret, streamed (a fleet's worth, once at start). */
+    void allSecrets(java.util.function.BiConsumer<String, String> each) {
+        jdbc.sql("SELECT device_id, secret FROM device").query((org.springframework.jdbc.core.RowCallbackHandler) rs ->
+                each.accept(rs.getString(1), rs.getString(2)));
+    }
+
     Optional<String> secretOf(String deviceId) {
         return jdbc.sql("SELECT secret FROM device WHERE device_id = ?").param(deviceId).query(String.class).optional();
     }

@@ -37,6 +37,8 @@ class MachineEventIntake {
         this.meters = meters;
     }
 
+    private static final java.util.Set<String> CONTRACT_TYPES = java.util.Set.of("DISPENSE_RESULT", "STOCK", "HEARTBEAT", "AUDIT");
+
     void handle(String topic, byte[] payload) {
         String deviceId = deviceOf(topic);
         if (deviceId == null) {
@@ -100,8 +102,12 @@ class MachineEventIntake {
         }
     }
 
+    /**
+     * The tag is one of the contract's types or {@code other}: it comes from the machine's JSON, and a
+     * tag per value any machine sends would be an unbounded number of time series.
+     */
     private void count(String type) {
-        Counter.builder("vendpay_machine_events").tag("type", type.isEmpty() ? "NONE" : type)
+        Counter.builder("vendpay_machine_events").tag("type", CONTRACT_TYPES.contains(type) ? type : "other")
                 .register(meters).increment();
     }
 
