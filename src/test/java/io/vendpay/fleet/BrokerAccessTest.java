@@ -15,6 +15,8 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 /** The embedded broker: machines log in with their own secret and reach only their own topics. */
@@ -91,6 +93,70 @@ class BrokerAccessTest extends PlatformTest {
             victim.answer(command, true, null);
             platform.awaitStatus(orderNo, "DISPENSED", Duration.ofSeconds(10));
         }
+    }
+
+    /**
+     * A machine that connects with its own credentials and a Last Will on another machine's topic would
+     * have the broker publish it there when its connection drops: a forged failed result (a refund of a
+     * customer who got the goods), a forged success (a refund denied), a forged DISPENSE (a free vend).
+     * Each is refused at CONNECT, with "not authorized"; a will on the machine's own topic is accepted.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"result ok:false on the victim's evt", "result ok:true on the victim's evt", "DISPENSE on the victim's cmd"})
+    void aWillOnAnotherMachinesTopicIsRefusedAtConnect(String forgery) throws Exception {
+        try (var victim = TestMachine.provision(platform, 5); var forger = TestMachine.provision(platform, 1)) {
+            JsonNode order = victim.newOrder();
+            String orderNo = order.path("orderNo").asString();
+            platform.pay(order);
+            JsonNode command = victim.nextCommand(10);
+            assertThat(command).as(platform.story(orderNo)).isNotNull();
+            String cmdId = command.path("cmdId").asString();
+            forger.close();     // its own session off: the forger connects again below, with a will
+            String topic;
+            String will;
+            if (forgery.startsWith("DISPENSE")) {
+                topic = "vend/" + victim.deviceId + "/cmd";
+                will = "{\"type\":\"DISPENSE\",\"cmdId\":\"D-free\",\"orderNo\":\"free\",\"slot\":\"A1\",\"qty\":1,\"ts\":1}";
+            } else {
+                topic = "vend/" + victim.deviceId + "/evt";
+                will = "{\"type\":\"DISPENSE_RESULT\",\"cmdId\":\"" + cmdId + "\",\"orderNo\":\"" + orderNo + "\",\"ok\":"
+                        + forgery.contains("ok:true") + ",\"ts\":1}";
+            }
+            assertThatThrownBy(() -> connectWithWill(forger, topic, will, false))
+                    .isInstanceOfSatisfying(MqttException.class, e -> assertThat(e.getReasonCode())
+                            .isEqualTo(MqttException.REASON_CODE_NOT_AUTHORIZED));
+            assertThatThrownBy(() -> connectWithWill(forger, "vend/" + forger.deviceId + "/evt", "{\"type\":\"HEARTBEAT\"}", true))
+                    .as("a retained will, even on its own topic").isInstanceOf(MqttException.class);
+            // the control: the same machine, a will on its own topic, connects
+            connectWithWill(forger, "vend/" + forger.deviceId + "/evt", "{\"type\":\"HEARTBEAT\",\"ts\":1}", false).disconnect();
+
+            JsonNode next = victim.nextCommand(2);
+            assertThat(next == null || next.path("cmdId").asString().equals(cmdId))
+                    .as("no command but its own re-send reaches the victim: %s", next).isTrue();
+            assertThat(platform.count("SELECT COUNT(*) FROM dispense_command WHERE order_no = ? AND result_at IS NULL", orderNo))
+                    .as(platform.story(orderNo)).isEqualTo(1);
+            // the machine's own answer decides, whichever way the forgery pointed
+            boolean vended = !forgery.contains("ok:true");
+            victim.answer(command, vended, vended ? null : "MOTOR_JAM");
+            platform.awaitStatus(orderNo, vended ? "DISPENSED" : "REFUNDED", Duration.ofSeconds(15));
+        }
+    }
+
+    private MqttClient connectWithWill(TestMachine m, String topic, String payload, boolean retained) throws MqttException {
+        var c = new MqttClient(platform.mqttUrl(), m.deviceId, new MemoryPersistence());
+        var o = new MqttConnectOptions();
+        o.setUserName(m.deviceId);
+        o.setPassword(m.secret.toCharArray());
+        o.setCleanSession(true);
+        o.setConnectionTimeout(5);
+        o.setWill(topic, payload.getBytes(StandardCharsets.UTF_8), 1, retained);
+        try {
+            c.connect(o);
+        } catch (MqttException e) {
+            c.close();
+            throw e;
+        }
+        return c;
     }
 
     private MqttClient connect(String clientId, String user, String password) throws MqttException {

@@ -3,8 +3,6 @@ package io.vendpay.fleet.internal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Properties;
@@ -17,7 +15,6 @@ import io.moquette.broker.security.IAuthorizatorPolicy;
 import io.moquette.broker.subscriptions.Topic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -25,8 +22,17 @@ import org.springframework.stereotype.Component;
  * The in-process MQTT broker of the embedded default (Moquette). Machines log in with
  * client id = username = device id and their secret as password; each may publish only to
  * {@code vend/<own id>/evt} and subscribe only to {@code vend/<own id>/cmd}. The platform's
- * own account may publish every {@code cmd} topic and read every {@code evt} topic.
- * Sessions are persisted under the data directory, so queued QoS 1 commands survive a restart.
+ * own account may publish every {@code cmd} topic and read every {@code evt} topic; a Last Will
+ * must obey the same rules ({@link WillGuard}).
+ * <p>
+ * It keeps its sessions in memory only. It lives and dies with the node: what its store could keep
+ * across a crash (commands queued for a machine that is away, a result not yet handed to the
+ * platform) is what the platform's own durable re-send recovers anyway: the command stays in
+ * {@code dispense_command} and is re-published under the same cmdId, and the machine answers a
+ * repeated cmdId with its stored result (contract section 5). Moquette 0.17's persisted in-flight
+ * state is what wedged it after a kill -9 ({@code IllegalArgumentException: increment : 0} in
+ * {@code PostOffice.publish2Subscribers}, then "Session command queue is full" and no command
+ * delivered again). Machines subscribe on every connect, as the simulated ones do.
  */
 @Component
 class EmbeddedBroker implements SmartLifecycle {
@@ -36,13 +42,12 @@ class EmbeddedBroker implements SmartLifecycle {
 
     private final MqttProperties props;
     private final DeviceSecrets secrets;
-    private final Path dataDir;
     private volatile Server server;
+    private volatile boolean guarded;
 
-    EmbeddedBroker(MqttProperties props, DeviceSecrets secrets, @Value("${vendpay.data-dir}") String dataDir) {
+    EmbeddedBroker(MqttProperties props, DeviceSecrets secrets) {
         this.props = props;
         this.secrets = secrets;
-        this.dataDir = MqttProperties.brokerDataDir(dataDir);
     }
 
     @Override
@@ -56,20 +61,24 @@ class EmbeddedBroker implements SmartLifecycle {
             return;
         }
         try {
-            Files.createDirectories(dataDir);
             var p = new Properties();
             p.setProperty("host", host);
             p.setProperty("port", Integer.toString(port));
             p.setProperty("allow_anonymous", "false");
-            p.setProperty("persistence_enabled", "true");
-            p.setProperty("data_path", dataDir.toString() + "/");
+            p.setProperty("persistence_enabled", "false");
             p.setProperty("telemetry_enabled", "false");
             p.setProperty("websocket_port", "disabled");
             p.setProperty("netty.mqtt.message_size", "65536");
             var broker = new Server();
             broker.startServer(new MemoryConfig(p), List.of(), null, new DeviceAuthenticator(), new TopicPolicy());
+            try {
+                guardWills(broker);
+            } catch (RuntimeException e) {
+                broker.stopServer();
+                throw e;
+            }
             server = broker;
-            log.info("event=mqtt.broker.started host={} port={} data={}", host, port, dataDir);
+            log.info("event=mqtt.broker.started host={} port={} sessions=memory", host, port);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the embedded MQTT broker on " + host + ":" + port
                     + "; free the port or set vendpay.mqtt.url to a running broker", e);
@@ -95,6 +104,42 @@ class EmbeddedBroker implements SmartLifecycle {
         return PHASE;
     }
 
+    /**
+     * Puts {@link WillGuard} into every new connection's pipeline. Moquette offers no hook for it: its
+     * acceptor adds an optional handler of its own ({@code metrics}, unused here) between the decoder
+     * and the broker for each connection it accepts, and that slot is filled here, by reflection, on the
+     * version pinned in the pom (BrokerAccessTest fails if it stops working). Until it is in place no
+     * machine may log in, so no connection is ever served without it.
+     */
+    private void guardWills(Server broker) {
+        try {
+            var acceptorField = Server.class.getDeclaredField("acceptor");
+            acceptorField.setAccessible(true);
+            Object acceptor = acceptorField.get(broker);
+            var slot = acceptor.getClass().getDeclaredField("metrics");
+            slot.setAccessible(true);
+            if (((java.util.Optional<?>) slot.get(acceptor)).isPresent()) {
+                throw new IllegalStateException("Moquette's metrics handler is in use; the will guard has no slot");
+            }
+            slot.set(acceptor, java.util.Optional.of(new WillGuard(this::mayPublish)));
+            guarded = true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("Cannot install the embedded broker's will guard (Moquette's internals changed?): "
+                    + e + "; run an external broker with an ACL instead (vendpay.mqtt.url, docs/operations.md)", e);
+        }
+    }
+
+    /** Whether {@code user} may publish on {@code topic}: the topic rules, for publishes and wills alike. */
+    private boolean mayPublish(String topic, String user) {
+        if (simulator(user)) {
+            return topic.startsWith("vend/") && topic.endsWith("/evt") && topic.indexOf('/', 5) == topic.length() - 4;
+        }
+        if (props.username().equals(user)) {
+            return topic.startsWith("vend/") && topic.endsWith("/cmd") && topic.indexOf('/', 5) == topic.length() - 4;
+        }
+        return topic.equals("vend/" + user + "/evt");
+    }
+
     boolean embedded() {
         return server != null;
     }
@@ -111,7 +156,7 @@ class EmbeddedBroker implements SmartLifecycle {
     private final class DeviceAuthenticator implements IAuthenticator {
         @Override
         public boolean checkValid(String clientId, String username, byte[] password) {
-            if (username == null || password == null) {
+            if (username == null || password == null || !guarded) {
                 return false;
             }
             if (username.equals(props.username())) {
@@ -134,14 +179,7 @@ class EmbeddedBroker implements SmartLifecycle {
     private final class TopicPolicy implements IAuthorizatorPolicy {
         @Override
         public boolean canWrite(Topic topic, String user, String client) {
-            String t = topic.toString();
-            if (simulator(user)) {
-                return t.startsWith("vend/") && t.endsWith("/evt") && t.indexOf('/', 5) == t.length() - 4;
-            }
-            if (props.username().equals(user)) {
-                return t.startsWith("vend/") && t.endsWith("/cmd") && t.indexOf('/', 5) == t.length() - 4;
-            }
-            return t.equals("vend/" + user + "/evt");
+            return mayPublish(topic.toString(), user);
         }
 
         @Override

@@ -1,6 +1,5 @@
 package io.vendpay.fleet.internal;
 
-import java.nio.file.Path;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -42,9 +41,5 @@ record MqttProperties(
 
     java.net.URI uri() {
         return java.net.URI.create(url);
-    }
-
-    static Path brokerDataDir(String dataDir) {
-        return Path.of(dataDir, "mqtt");
     }
 }
