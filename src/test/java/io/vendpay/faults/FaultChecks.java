@@ -46,8 +46,9 @@ final class FaultChecks {
                         var n = wechat.payment(orderNo, txnOf(orderNo), 350);
                         try {
                             if (nodeFor.apply(first + attempt).post("/api/v1/pay/wechat/notify", n.headers(), n.body()).statusCode() == 200) {
-                                acknowledged.countDown();
+                                // first the caller's step (a kill), then the count the caller waits on
                                 afterEach.accept(count.incrementAndGet());
+                                acknowledged.countDown();
                                 return;
                             }
                         } catch (IllegalStateException unreachable) {

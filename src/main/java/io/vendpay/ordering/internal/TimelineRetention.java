@@ -1,0 +1,44 @@
+package io.vendpay.ordering.internal;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.vendpay.shared.Retention;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Order timelines are kept {@code vendpay.retention.order-events} (400 days: a year of disputes and
+ * audits, and some); the orders themselves, the system of record, are kept. Events are removed
+ * oldest first in their id order (ids grow with time).
+ */
+@Component
+class TimelineRetention {
+
+    private static final Logger log = LoggerFactory.getLogger(TimelineRetention.class);
+
+    private final JdbcClient jdbc;
+    private final Duration keep;
+
+    TimelineRetention(JdbcClient jdbc, @Value("${vendpay.retention.order-events:400d}") Duration keep) {
+        this.jdbc = jdbc;
+        this.keep = keep;
+    }
+
+    @Scheduled(fixedDelayString = "${vendpay.retention.every:10m}", initialDelayString = "${vendpay.retention.first-after:5m}")
+    void purge() {
+        long removed = Retention.purge(keep,
+                after -> jdbc.sql("SELECT id, occurred_at FROM order_event WHERE id > ? ORDER BY id LIMIT ?")
+                        .params(after == null ? 0L : after, Retention.BATCH)
+                        .query((rs, i) -> new Retention.Row(rs.getLong(1), rs.getLong(2), true)).list(),
+                ids -> jdbc.sql("DELETE FROM order_event WHERE id IN (" + Retention.marks(ids.size()) + ")")
+                        .params(List.copyOf(ids)).update());
+        if (removed > 0) {
+            log.info("event=retention.purged table=order_event rows={} older_than={}", removed, keep);
+        }
+    }
+}
