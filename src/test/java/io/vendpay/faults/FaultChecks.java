@@ -34,6 +34,19 @@ final class FaultChecks {
      */
     static void notifyUntilAcknowledged(WechatNotifications wechat, List<String> orderNos, IntFunction<Platform> nodeFor,
             java.util.function.IntConsumer afterEach) throws InterruptedException {
+        notifyUntilAcknowledged(orderNo -> {
+            var n = wechat.payment(orderNo, txnOf(orderNo), 350);
+            return new Notice(n.headers(), n.body());
+        }, orderNos, nodeFor, afterEach);
+    }
+
+    /** A payment notification as WeChat posts it. */
+    record Notice(java.util.Map<String, String> headers, byte[] body) {
+    }
+
+    /** As above, with the notification of each order made by {@code notice} (e.g. the sandbox's own, for a payment it recorded). */
+    static void notifyUntilAcknowledged(java.util.function.Function<String, Notice> notice, List<String> orderNos,
+            IntFunction<Platform> nodeFor, java.util.function.IntConsumer afterEach) throws InterruptedException {
         var acknowledged = new CountDownLatch(orderNos.size());
         var count = new java.util.concurrent.atomic.AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -43,7 +56,7 @@ final class FaultChecks {
                 int first = i;
                 pool.execute(() -> {
                     for (int attempt = 0; attempt < 200; attempt++) {
-                        var n = wechat.payment(orderNo, txnOf(orderNo), 350);
+                        var n = notice.apply(orderNo);
                         try {
                             if (nodeFor.apply(first + attempt).post("/api/v1/pay/wechat/notify", n.headers(), n.body()).statusCode() == 200) {
                                 // first the caller's step (a kill), then the count the caller waits on
