@@ -34,6 +34,19 @@ final class FaultChecks {
      */
     static void notifyUntilAcknowledged(WechatNotifications wechat, List<String> orderNos, IntFunction<Platform> nodeFor,
             java.util.function.IntConsumer afterEach) throws InterruptedException {
+        notifyUntilAcknowledged(wechat, orderNos, nodeFor, afterEach, answer -> { });
+    }
+
+    /** One delivery of a notification and what it got: the HTTP status (0: no answer) and when, in nanoTime. */
+    record Delivery(String orderNo, long sentAt, long answeredAt, int status, String body) {
+        long millis() {
+            return (answeredAt - sentAt) / 1_000_000;
+        }
+    }
+
+    /** As above, and every delivery's answer goes to {@code answers}, as it arrives. */
+    static void notifyUntilAcknowledged(WechatNotifications wechat, List<String> orderNos, IntFunction<Platform> nodeFor,
+            java.util.function.IntConsumer afterEach, java.util.function.Consumer<Delivery> answers) throws InterruptedException {
         var acknowledged = new CountDownLatch(orderNos.size());
         var count = new java.util.concurrent.atomic.AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -44,14 +57,18 @@ final class FaultChecks {
                 pool.execute(() -> {
                     for (int attempt = 0; attempt < 200; attempt++) {
                         var n = wechat.payment(orderNo, txnOf(orderNo), 350);
+                        long sent = System.nanoTime();
                         try {
-                            if (nodeFor.apply(first + attempt).post("/api/v1/pay/wechat/notify", n.headers(), n.body()).statusCode() == 200) {
+                            var r = nodeFor.apply(first + attempt).post("/api/v1/pay/wechat/notify", n.headers(), n.body());
+                            answers.accept(new Delivery(orderNo, sent, System.nanoTime(), r.statusCode(), r.body()));
+                            if (r.statusCode() == 200) {
                                 acknowledged.countDown();
                                 afterEach.accept(count.incrementAndGet());
                                 return;
                             }
                         } catch (IllegalStateException unreachable) {
-                            // a node that is down: WeChat tries again later
+                            // a node that is down (or an answer later than WeChat waits): WeChat tries again later
+                            answers.accept(new Delivery(orderNo, sent, System.nanoTime(), 0, unreachable.toString()));
                         }
                         try {
                             Thread.sleep(100);      // WeChat's retry interval, scaled down
