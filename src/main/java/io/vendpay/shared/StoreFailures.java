@@ -108,8 +108,8 @@ public class StoreFailures {
         long now = System.currentTimeMillis();
         long last = p.loggedAt.get();
         if (now - last >= QUIET_MS && p.loggedAt.compareAndSet(last, now)) {
-            log.warn("event=store.unavailable place={} failures={} cause=\"{}\" (answered {} / left due; next line in {} s at most)",
-                    place, p.since.getAndSet(0), Failures.rootMessage(failure), CODE, QUIET_MS / 1000);
+            log.warn("event=store.unavailable place={} failures={} cause=\"{}\" (requests are answered 503 {}, timer work stays due; "
+                    + "one line per place per {} s)", place, p.since.getAndSet(0), Failures.rootMessage(failure), CODE, QUIET_MS / 1000);
         }
     }
 
