@@ -4,10 +4,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
 import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Statements that run for minutes on purpose (landing and diffing a day's bill, an audit of every order)
@@ -32,6 +35,16 @@ public final class LongStatements {
         } catch (SQLFeatureNotSupportedException noSocket) {
             // H2 in this process: there is no socket to time out
         }
+    }
+
+    /** Runs {@code work}'s queries in one read-only transaction on a connection without the socket timeout. */
+    public static <T> T readOnly(PlatformTransactionManager tx, DataSource dataSource, Supplier<T> work) {
+        var template = new TransactionTemplate(tx);
+        template.setReadOnly(true);
+        return template.execute(status -> {
+            allowInTransaction(dataSource);
+            return work.get();
+        });
     }
 
     /** As {@link #allow(Connection)} on the connection of the transaction running on this thread (JdbcClient uses it). */

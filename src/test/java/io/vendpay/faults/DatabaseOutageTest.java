@@ -1,6 +1,7 @@
 package io.vendpay.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
@@ -13,16 +14,22 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import com.zaxxer.hikari.HikariDataSource;
+import io.vendpay.shared.LongStatements;
+import io.vendpay.shared.StoreFailures;
 import io.vendpay.testing.DispensingMachine;
 import io.vendpay.testing.Json;
 import io.vendpay.testing.OnMariaDbThroughProxy;
 import io.vendpay.testing.PlatformTest;
 import io.vendpay.testing.TcpProxy;
 import io.vendpay.testing.WechatNotifications;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * Fault: the database is unreachable for about 20 s (issue 8), either refusing connections (the
@@ -64,6 +71,12 @@ class DatabaseOutageTest extends PlatformTest {
 
     @Autowired
     TcpProxy store;
+    @Autowired
+    HikariDataSource dataSource;
+    @Autowired
+    PlatformTransactionManager tx;
+    @Autowired
+    JdbcClient jdbc;
     @Value("${vendpay.data-dir}")
     String dataDir;
 
@@ -149,6 +162,22 @@ class DatabaseOutageTest extends PlatformTest {
             assertThat(c.retryAfter()).as("Retry-After of " + c.body()).isNotBlank();
             assertThat(c.millis()).as(c.body()).isLessThanOrEqualTo(ANSWER_BOUND_MS);
         });
+    }
+
+    /**
+     * The bound that keeps a black-holed store from hanging a request is the driver's socket timeout, so a
+     * statement that runs longer on a healthy store is cut too: the server's long work (audits,
+     * reconciliations) lifts it on its own connection, and the pool puts it back when that is returned.
+     */
+    @Test
+    void theSocketTimeoutBoundsTheHotPathButNotTheLongStatementsThatLiftIt() {
+        assertThat(dataSource.getJdbcUrl()).contains("connectTimeout=2000").contains("socketTimeout=5000");
+        String sixSeconds = "SELECT SLEEP(6)";
+        assertThat(LongStatements.readOnly(tx, dataSource, () -> jdbc.sql(sixSeconds).query(Long.class).single())).isZero();
+        assertThatThrownBy(() -> jdbc.sql(sixSeconds).query(Long.class).single())
+                .as("a statement longer than the socket timeout, on a connection that did not lift it")
+                .satisfies(e -> assertThat(StoreFailures.isUnavailable(e)).as(e.toString()).isTrue());
+        assertThat(jdbc.sql("SELECT 1").query(Long.class).single()).isEqualTo(1);   // and the pool is fine
     }
 
     private static String reasonOf(String body) {
