@@ -94,7 +94,10 @@ public class StoreFailures {
         return false;
     }
 
-    /** HikariCP's "Connection is not available" carries the last failed connection attempt as its cause, if any. */
+    /**
+     * HikariCP's "Connection is not available" carries the last failed attempt to make or validate a connection as
+     * its cause; a connection made since clears it. Without one, every connection is healthy and in use.
+     */
     private static boolean poolExhausted(Throwable t) {
         return t instanceof SQLTransientConnectionException && t.getCause() == null;
     }

@@ -27,9 +27,9 @@ class StoreTimeouts implements BeanPostProcessor {
 
     /**
      * @param connectTimeout TCP connect and handshake of a new connection ({@code vendpay.store.connect-timeout})
-     * @param socketTimeout  the longest a statement waits for the store's answer ({@code vendpay.store.socket-timeout});
-     *                       shorter than the 5 s WeChat waits for a notification's answer would be better, but
-     *                       a healthy store under a lunch rush must never be cut
+     * @param socketTimeout  the longest a statement waits for the store's answer ({@code vendpay.store.socket-timeout}):
+     *                       a hot-path statement takes milliseconds even at a lunch rush, and 5 s keeps a notification's
+     *                       answer about within the 5 s WeChat waits for it
      */
     record Bounds(@DefaultValue("2s") Duration connectTimeout, @DefaultValue("5s") Duration socketTimeout) {
     }
