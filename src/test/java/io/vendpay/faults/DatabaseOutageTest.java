@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import com.zaxxer.hikari.HikariDataSource;
 import io.vendpay.shared.LongStatements;
 import io.vendpay.shared.StoreFailures;
+import io.vendpay.testing.AlipayNotifications;
 import io.vendpay.testing.DispensingMachine;
 import io.vendpay.testing.Json;
 import io.vendpay.testing.OnMariaDbThroughProxy;
@@ -60,11 +61,11 @@ class DatabaseOutageTest extends PlatformTest {
         }
     }
 
-    /** One device API call and its answer. */
-    record DeviceCall(int status, String code, String retryAfter, long millis, String body) {
-        static DeviceCall of(HttpResponse<String> r, long sentAt) {
+    /** One HTTP call and its answer: status, error code, Retry-After, how long it took. */
+    record Answer(int status, String code, String retryAfter, long millis, String body) {
+        static Answer of(HttpResponse<String> r, long sentAt) {
             String code = r.body().startsWith("{") ? Json.read(r.body()).path("code").asString() : "";
-            return new DeviceCall(r.statusCode(), code, r.headers().firstValue("Retry-After").orElse(null),
+            return new Answer(r.statusCode(), code, r.headers().firstValue("Retry-After").orElse(null),
                     (System.nanoTime() - sentAt) / 1_000_000, r.body());
         }
     }
@@ -87,18 +88,21 @@ class DatabaseOutageTest extends PlatformTest {
         var wechat = new WechatNotifications(dataDir);
         try (var machine = DispensingMachine.provision(platform, ORDERS + 5)) {
             List<String> orders = BrokerKilledIT.newOrders(machine, ORDERS);
+            // and one paid through Alipay (its notice is posted by the test, as Alipay would)
+            var alipay = machine.http().newOrder("ALIPAY");
+            platform.sandbox.pay(alipay.path("qrCode").asString(), null, false);
 
             cut.apply.accept(store);
             try {
-                outage(cut, machine, orders, wechat, from);
+                outage(cut, machine, orders, alipay.path("orderNo").asString(), wechat, from);
             } finally {
                 store.restore();    // whatever failed, the next test of this context gets its store back
             }
         }
     }
 
-    private void outage(Cut cut, DispensingMachine machine, List<String> orders, WechatNotifications wechat, long from)
-            throws Exception {
+    private void outage(Cut cut, DispensingMachine machine, List<String> orders, String alipayOrder, WechatNotifications wechat,
+                        long from) throws Exception {
         var deliveries = new ConcurrentLinkedQueue<FaultChecks.Delivery>();
         long down = System.nanoTime();
         // WeChat's side: every payment notified, and re-notified on each failure, from the moment the store is gone
@@ -111,11 +115,14 @@ class DatabaseOutageTest extends PlatformTest {
         });
 
         // a machine's side: it tries to sell, and retries after what the platform says, until the store is back
-        var deviceCalls = new ArrayList<DeviceCall>();
+        var deviceCalls = new ArrayList<Answer>();
+        var alipayAnswers = new ArrayList<Answer>();
         while (System.nanoTime() - down < OUTAGE.toNanos()) {
             long sent = System.nanoTime();
-            var call = DeviceCall.of(machine.http().order("c-" + UUID.randomUUID(), "A1", "WECHAT"), sent);
+            var call = Answer.of(machine.http().order("c-" + UUID.randomUUID(), "A1", "WECHAT"), sent);
             deviceCalls.add(call);
+            sent = System.nanoTime();
+            alipayAnswers.add(Answer.of(alipayNotice(alipayOrder), sent));
             long retryAfterMs = call.retryAfter() == null ? 1_000 : Long.parseLong(call.retryAfter()) * 1_000;
             long left = OUTAGE.toMillis() - (System.nanoTime() - down) / 1_000_000;
             Thread.sleep(Math.max(0, Math.min(retryAfterMs, left)));  // the machine's pace, not a wait for a condition
@@ -130,24 +137,29 @@ class DatabaseOutageTest extends PlatformTest {
         long deviceBackMs = (System.nanoTime() - back) / 1_000_000;
 
         wechatSide.get(120, TimeUnit.SECONDS);
+        await("Alipay's re-sent notice is answered success").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> alipayNotice(alipayOrder).body().equals("success"));
         long acknowledgedMs = (System.nanoTime() - back) / 1_000_000;
+        var paid = new ArrayList<>(orders);
+        paid.add(alipayOrder);
         try {
-            FaultChecks.assertDispensedOnce(platform, machine, orders, Duration.ofSeconds(60));
+            FaultChecks.assertDispensedOnce(platform, machine, paid, Duration.ofSeconds(60));
         } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "\n" + stories(orders), e);
+            throw new AssertionError(e.getMessage() + "\n" + stories(paid), e);
         }
         long dispensedMs = (System.nanoTime() - back) / 1_000_000;
         FaultChecks.assertAuditClean(platform, from);
 
         List<FaultChecks.Delivery> duringOutage = deliveries.stream().filter(d -> d.answeredAt() < back).toList();
         long slowest = deliveries.stream().mapToLong(FaultChecks.Delivery::millis).max().orElse(0);
-        long slowestDevice = deviceCalls.stream().mapToLong(DeviceCall::millis).max().orElse(0);
+        long slowestDevice = deviceCalls.stream().mapToLong(Answer::millis).max().orElse(0);
         System.out.printf("store-outage %s: %d s cut; %d notification deliveries answered while it was cut, codes %s, slowest %d ms; "
-                        + "%d device calls, codes %s, slowest %d ms; after restore the device API answered in %d ms, all %d "
-                        + "notifications were acknowledged in %d ms and all were dispensed in %d ms%n",
+                        + "%d device calls, codes %s, slowest %d ms; %d Alipay notices, answers %s; after restore the device "
+                        + "API answered in %d ms, all %d notifications were acknowledged in %d ms and all were dispensed in %d ms%n",
                 cut, OUTAGE.toSeconds(), duringOutage.size(), histogram(duringOutage.stream().map(d -> d.status() + " " + reasonOf(d.body())).toList()),
                 slowest, deviceCalls.size(), histogram(deviceCalls.stream().map(c -> c.status() + " " + c.code()).toList()),
-                slowestDevice, deviceBackMs, ORDERS, acknowledgedMs, dispensedMs);
+                slowestDevice, alipayAnswers.size(), histogram(alipayAnswers.stream().map(c -> c.status() + " " + c.body()).toList()),
+                deviceBackMs, paid.size(), acknowledgedMs, dispensedMs);
 
         assertThat(duringOutage).as("notifications answered while the store was cut").isNotEmpty();
         assertThat(duringOutage).allSatisfy(d -> {
@@ -156,6 +168,11 @@ class DatabaseOutageTest extends PlatformTest {
         });
         assertThat(deliveries).allSatisfy(d -> assertThat(d.millis())
                 .as("answer to %s (%d %s)", d.orderNo(), d.status(), d.body()).isLessThanOrEqualTo(ANSWER_BOUND_MS));
+        assertThat(alipayAnswers).as("Alipay notices with the store cut").isNotEmpty().allSatisfy(c -> {
+            assertThat(c.body()).isNotEqualTo("success");
+            assertThat(c.status()).isEqualTo(503);
+            assertThat(c.millis()).isLessThanOrEqualTo(ANSWER_BOUND_MS);
+        });
         assertThat(deviceCalls).as("device calls with the store cut").isNotEmpty().allSatisfy(c -> {
             assertThat(c.status()).as(c.body()).isEqualTo(503);
             assertThat(c.code()).as(c.body()).isEqualTo("STORE_UNAVAILABLE");
@@ -178,6 +195,11 @@ class DatabaseOutageTest extends PlatformTest {
                 .as("a statement longer than the socket timeout, on a connection that did not lift it")
                 .satisfies(e -> assertThat(StoreFailures.isUnavailable(e)).as(e.toString()).isTrue());
         assertThat(jdbc.sql("SELECT 1").query(Long.class).single()).isEqualTo(1);   // and the pool is fine
+    }
+
+    private HttpResponse<String> alipayNotice(String orderNo) {
+        return platform.post("/api/v1/pay/alipay/notify", AlipayNotifications.formHeaders(),
+                AlipayNotifications.form(platform.sandbox.alipayNotice(orderNo, "TRADE_SUCCESS")));
     }
 
     private static String reasonOf(String body) {
