@@ -1,11 +1,14 @@
 package io.vendpay.shared;
 
+import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.TransactionException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
@@ -19,6 +22,12 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 class ApiExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    private final StoreFailures storeFailures;
+
+    ApiExceptionHandler(StoreFailures storeFailures) {
+        this.storeFailures = storeFailures;
+    }
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ApiError> api(ApiException e) {
@@ -54,16 +63,42 @@ class ApiExceptionHandler {
                 .body(new ApiError("NOT_FOUND", "No such path: /" + e.getResourcePath()));
     }
 
-    /** A lock wait or deadlock lost to a concurrent request: nothing was changed, and a retry will most likely pass. */
-    @ExceptionHandler(org.springframework.dao.TransientDataAccessException.class)
-    ResponseEntity<ApiError> transientStore(org.springframework.dao.TransientDataAccessException e) {
-        log.warn("event=api.store_busy error=\"{}\"", e.getMostSpecificCause().getMessage());
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
-                .body(new ApiError("STORE_BUSY", "The store was busy with a conflicting change; nothing was changed. Retry."));
+    /**
+     * The store failed the request. Unreachable (an outage, issue 8): 503 {@code STORE_UNAVAILABLE} with
+     * {@code Retry-After}, counted and logged quietly by {@link StoreFailures}. Busy (a lock wait or deadlock
+     * lost to a concurrent request, or every pooled connection in use): 503 {@code STORE_BUSY}; nothing was
+     * changed, and a retry will most likely pass. Anything else is a defect.
+     */
+    @ExceptionHandler({DataAccessException.class, TransactionException.class})
+    ResponseEntity<ApiError> store(Exception e, HttpServletRequest request) {
+        if (StoreFailures.isUnavailable(e)) {
+            storeFailures.report(place(request), e);
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, StoreFailures.RETRY_AFTER_SECONDS)
+                    .body(new ApiError(StoreFailures.CODE, StoreFailures.MESSAGE));
+        }
+        if (StoreFailures.isBusy(e)) {
+            log.warn("event=api.store_busy error=\"{}\"", Failures.rootMessage(e));
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
+                    .body(new ApiError(StoreFailures.BUSY_CODE, StoreFailures.BUSY_MESSAGE));
+        }
+        return defect(e);
     }
 
+    private static String place(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        return uri.startsWith("/api/v1/device/") ? "device_api" : uri.startsWith("/api/v1/admin/") ? "admin_api" : "api";
+    }
+
+    /** Anything else; a store failure wrapped in something else is still one. */
     @ExceptionHandler(Exception.class)
-    ResponseEntity<ApiError> unexpected(Exception e) {
+    ResponseEntity<ApiError> unexpected(Exception e, HttpServletRequest request) {
+        if (StoreFailures.isUnavailable(e) || StoreFailures.isBusy(e)) {
+            return store(e, request);
+        }
+        return defect(e);
+    }
+
+    private ResponseEntity<ApiError> defect(Exception e) {
         log.error("event=api.unexpected_error error={}", e.toString(), e);
         return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(new ApiError("INTERNAL_ERROR",
                 "The platform failed to handle this request; nothing was changed by the failed step. Retry later."));

@@ -34,19 +34,33 @@ final class FaultChecks {
      */
     static void notifyUntilAcknowledged(WechatNotifications wechat, List<String> orderNos, IntFunction<Platform> nodeFor,
             java.util.function.IntConsumer afterEach) throws InterruptedException {
+        notifyUntilAcknowledged(wechat, orderNos, nodeFor, afterEach, answer -> { });
+    }
+
+    /** As above, and every delivery's answer goes to {@code answers}, as it arrives. */
+    static void notifyUntilAcknowledged(WechatNotifications wechat, List<String> orderNos, IntFunction<Platform> nodeFor,
+            java.util.function.IntConsumer afterEach, java.util.function.Consumer<Delivery> answers) throws InterruptedException {
         notifyUntilAcknowledged(orderNo -> {
             var n = wechat.payment(orderNo, txnOf(orderNo), 350);
             return new Notice(n.headers(), n.body());
-        }, orderNos, nodeFor, afterEach);
+        }, orderNos, nodeFor, afterEach, answers);
     }
 
     /** A payment notification as WeChat posts it. */
     record Notice(java.util.Map<String, String> headers, byte[] body) {
     }
 
+    /** One delivery of a notification and what it got: the HTTP status (0: no answer) and when, in nanoTime. */
+    record Delivery(String orderNo, long sentAt, long answeredAt, int status, String body) {
+        long millis() {
+            return (answeredAt - sentAt) / 1_000_000;
+        }
+    }
+
     /** As above, with the notification of each order made by {@code notice} (e.g. the sandbox's own, for a payment it recorded). */
     static void notifyUntilAcknowledged(java.util.function.Function<String, Notice> notice, List<String> orderNos,
-            IntFunction<Platform> nodeFor, java.util.function.IntConsumer afterEach) throws InterruptedException {
+            IntFunction<Platform> nodeFor, java.util.function.IntConsumer afterEach, java.util.function.Consumer<Delivery> answers)
+            throws InterruptedException {
         var acknowledged = new CountDownLatch(orderNos.size());
         var count = new java.util.concurrent.atomic.AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -57,15 +71,19 @@ final class FaultChecks {
                 pool.execute(() -> {
                     for (int attempt = 0; attempt < 200; attempt++) {
                         var n = notice.apply(orderNo);
+                        long sent = System.nanoTime();
                         try {
-                            if (nodeFor.apply(first + attempt).post("/api/v1/pay/wechat/notify", n.headers(), n.body()).statusCode() == 200) {
+                            var r = nodeFor.apply(first + attempt).post("/api/v1/pay/wechat/notify", n.headers(), n.body());
+                            answers.accept(new Delivery(orderNo, sent, System.nanoTime(), r.statusCode(), r.body()));
+                            if (r.statusCode() == 200) {
                                 // first the caller's step (a kill), then the count the caller waits on
                                 afterEach.accept(count.incrementAndGet());
                                 acknowledged.countDown();
                                 return;
                             }
                         } catch (IllegalStateException unreachable) {
-                            // a node that is down: WeChat tries again later
+                            // a node that is down (or an answer later than WeChat waits): WeChat tries again later
+                            answers.accept(new Delivery(orderNo, sent, System.nanoTime(), 0, unreachable.toString()));
                         }
                         try {
                             Thread.sleep(100);      // WeChat's retry interval, scaled down

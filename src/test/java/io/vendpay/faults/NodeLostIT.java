@@ -88,7 +88,7 @@ class NodeLostIT {
                     if (answered == orders.size() / 3) {
                         a.kill();
                     }
-                });
+                }, delivery -> { });
                 assertThat(a.alive()).isFalse();
                 long allAcknowledged = System.nanoTime();
                 try {

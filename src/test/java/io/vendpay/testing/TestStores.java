@@ -89,6 +89,33 @@ public final class TestStores {
         }
     }
 
+    /**
+     * As {@link MariaDb}, but the application reaches its database through a {@link TcpProxy} of this
+     * context's own, so that a test can cut the store away and give it back (issue 8). The proxy is a
+     * bean of the context; the database is created and dropped directly, not through it.
+     */
+    public static final class MariaDbThroughProxy implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+        @Override
+        public void initialize(ConfigurableApplicationContext ctx) {
+            sweepOldDataDirs();
+            String db = "vp_proxy_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+            exec("CREATE DATABASE " + db);
+            var proxy = TcpProxy.to("127.0.0.1", 3306);
+            ctx.getBeanFactory().registerSingleton("storeProxy", proxy);
+            ctx.getEnvironment().getPropertySources().addFirst(new MapPropertySource("testStore", Map.of(
+                    "spring.datasource.url", "jdbc:mariadb://127.0.0.1:" + proxy.port() + "/" + db + "?useBulkStmts=true",
+                    "spring.datasource.username", "root",
+                    "spring.datasource.password", "",
+                    "vendpay.mqtt.url", "tcp://127.0.0.1:" + freePort())));
+            ctx.addApplicationListener(event -> {
+                if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == ctx) {
+                    exec("DROP DATABASE IF EXISTS " + db);
+                    proxy.close();
+                }
+            });
+        }
+    }
+
     public static final class H2 implements ApplicationContextInitializer<ConfigurableApplicationContext> {
         @Override
         public void initialize(ConfigurableApplicationContext ctx) {

@@ -4,8 +4,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import javax.sql.DataSource;
+
+import io.vendpay.shared.LongStatements;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * Checks contract section 3's invariants in the store, for the orders created in a time window.
@@ -16,9 +20,13 @@ import org.springframework.stereotype.Component;
 class InvariantAudit {
 
     private final JdbcClient jdbc;
+    private final PlatformTransactionManager tx;
+    private final DataSource dataSource;
 
-    InvariantAudit(JdbcClient jdbc) {
+    InvariantAudit(JdbcClient jdbc, PlatformTransactionManager tx, DataSource dataSource) {
         this.jdbc = jdbc;
+        this.tx = tx;
+        this.dataSource = dataSource;
     }
 
     /**
@@ -27,6 +35,11 @@ class InvariantAudit {
      * @param stuckAfterMs  a non-final order untouched for this long counts as stuck
      */
     Map<String, Long> run(long from, long to, List<String> paidAtChannel, long stuckAfterMs) {
+        // over every order of a busy year these run for longer than the server's socket timeout, on purpose
+        return LongStatements.readOnly(tx, dataSource, () -> checks(from, to, paidAtChannel, stuckAfterMs));
+    }
+
+    private Map<String, Long> checks(long from, long to, List<String> paidAtChannel, long stuckAfterMs) {
         var r = new LinkedHashMap<String, Long>();
         // 1 and 2: more than one command or more than one dispense for an order
         r.put("double_dispense", count("""

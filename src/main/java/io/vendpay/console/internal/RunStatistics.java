@@ -5,8 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
+import javax.sql.DataSource;
+
+import io.vendpay.shared.LongStatements;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * Latencies and throughput of the orders created in a window, computed from the store's own
@@ -19,12 +23,21 @@ import org.springframework.stereotype.Component;
 class RunStatistics {
 
     private final JdbcClient jdbc;
+    private final PlatformTransactionManager tx;
+    private final DataSource dataSource;
 
-    RunStatistics(JdbcClient jdbc) {
+    RunStatistics(JdbcClient jdbc, PlatformTransactionManager tx, DataSource dataSource) {
         this.jdbc = jdbc;
+        this.tx = tx;
+        this.dataSource = dataSource;
     }
 
     Map<String, Object> of(long from, long to) {
+        // over a long window these run for longer than the server's socket timeout, on purpose
+        return LongStatements.readOnly(tx, dataSource, () -> compute(from, to));
+    }
+
+    private Map<String, Object> compute(long from, long to) {
         var r = new LinkedHashMap<String, Object>();
         var byStatus = new TreeMap<String, Long>();
         jdbc.sql("SELECT status, COUNT(*) FROM orders WHERE created_at BETWEEN ? AND ? GROUP BY status").params(from, to)

@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vendpay.fleet.DeviceRequests;
 import io.vendpay.shared.ErrorResponses;
 import io.vendpay.shared.LoadShedder;
+import io.vendpay.shared.StoreFailures;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -49,8 +50,11 @@ class DeviceSignatureFilter extends OncePerRequestFilter {
     private final NonceStore nonces;
     private final MeterRegistry meters;
     private final LoadShedder admission;
+    private final StoreFailures storeFailures;
 
-    DeviceSignatureFilter(DeviceSecrets secrets, NonceStore nonces, MeterRegistry meters, LoadShedder admission) {
+    DeviceSignatureFilter(DeviceSecrets secrets, NonceStore nonces, MeterRegistry meters, LoadShedder admission,
+                          StoreFailures storeFailures) {
+        this.storeFailures = storeFailures;
         this.secrets = secrets;
         this.nonces = nonces;
         this.meters = meters;
@@ -67,9 +71,30 @@ class DeviceSignatureFilter extends OncePerRequestFilter {
         }
         try {
             authenticate(request, response, chain);
+        } catch (RuntimeException e) {
+            // the secret and the nonce come from the store before anything else: with the store away, say so at
+            // once (a controller's own store failures are answered by ApiExceptionHandler and do not reach here)
+            if (response.isCommitted() || !answeredStoreFailure(response, e)) {
+                throw e;
+            }
         } finally {
             admission.exit();
         }
+    }
+
+    private boolean answeredStoreFailure(HttpServletResponse response, RuntimeException e) throws IOException {
+        if (StoreFailures.isUnavailable(e)) {
+            storeFailures.report("device_api", e);
+            response.setHeader("Retry-After", StoreFailures.RETRY_AFTER_SECONDS);
+            ErrorResponses.write(response, 503, StoreFailures.CODE, StoreFailures.MESSAGE);
+            return true;
+        }
+        if (StoreFailures.isBusy(e)) {
+            response.setHeader("Retry-After", "1");
+            ErrorResponses.write(response, 503, StoreFailures.BUSY_CODE, StoreFailures.BUSY_MESSAGE);
+            return true;
+        }
+        return false;
     }
 
     private void authenticate(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

@@ -131,10 +131,7 @@ public class NotificationProcessor {
     }
 
     private static boolean storeTrouble(Throwable e) {
-        return e instanceof org.springframework.dao.TransientDataAccessException
-                || e instanceof org.springframework.dao.RecoverableDataAccessException
-                || e instanceof org.springframework.dao.DataAccessResourceFailureException
-                || e instanceof org.springframework.jdbc.CannotGetJdbcConnectionException;
+        return io.vendpay.shared.StoreFailures.isUnavailable(e) || io.vendpay.shared.StoreFailures.isBusy(e);
     }
 
     private String dispatch(ChannelNotification n) {

@@ -9,10 +9,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import javax.sql.DataSource;
+
 import io.vendpay.payment.PaymentChannel;
 import io.vendpay.reconcile.DiscrepancyKind;
-import io.vendpay.shared.ChinaTime;
 import io.vendpay.shared.BoundedWorkers;
+import io.vendpay.shared.ChinaTime;
+import io.vendpay.shared.LongStatements;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -35,11 +38,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 final class BillDiff {
 
+    private final DataSource dataSource;
     private final JdbcClient jdbc;
     private final TransactionTemplate readCommitted;
     private final ExecutorService walks = Executors.newFixedThreadPool(2, BoundedWorkers.daemonThreads("reconcile-diff"));
 
-    BillDiff(JdbcClient jdbc, PlatformTransactionManager tx) {
+    BillDiff(DataSource dataSource, JdbcClient jdbc, PlatformTransactionManager tx) {
+        this.dataSource = dataSource;
         this.jdbc = jdbc;
         this.readCommitted = new TransactionTemplate(tx);
         this.readCommitted.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
@@ -53,7 +58,9 @@ final class BillDiff {
         long to = ChinaTime.startOfDay(date.plusDays(1));
         jdbc.sql("DELETE FROM bill_difference WHERE import_id = ?").param(importId).update(); // a diff that died half-way
 
+        // each walk is one long statement or two over a whole day: not cut by the server's socket timeout
         Future<?> billSide = walks.submit(() -> readCommitted.executeWithoutResult(t -> {
+            LongStatements.allowInTransaction(dataSource);
             // Bill payments against orders: not paid locally (whatever its day: no false alarm at midnight), or another amount.
             jdbc.sql("""
                     INSERT INTO bill_difference (import_id, kind, order_no, ref, bill_fen, local_fen, money_fen, occurred_at,
@@ -84,6 +91,7 @@ final class BillDiff {
                     .params(now, importId).update();
         }));
         Future<?> localSide = walks.submit(() -> readCommitted.executeWithoutResult(t -> {
+            LongStatements.allowInTransaction(dataSource);
             // Orders paid that day through this channel that the bill does not list.
             jdbc.sql("""
                     INSERT INTO bill_difference (import_id, kind, order_no, ref, bill_fen, local_fen, money_fen, occurred_at,

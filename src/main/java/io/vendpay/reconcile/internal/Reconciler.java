@@ -22,6 +22,7 @@ import io.vendpay.shared.Alerts;
 import io.vendpay.shared.BoundedWorkers;
 import io.vendpay.shared.BulkLoad;
 import io.vendpay.shared.CommandLineStore;
+import io.vendpay.shared.LongStatements;
 import io.vendpay.shared.Money;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +55,7 @@ public final class Reconciler {
         this.dataSource = dataSource;
         this.jdbc = jdbc;
         this.imports = new BillImports(jdbc);
-        this.diff = new BillDiff(jdbc, tx);
+        this.diff = new BillDiff(dataSource, jdbc, tx);
         this.props = props;
         this.alerts = alerts;
     }
@@ -196,6 +197,7 @@ public final class Reconciler {
             long rowsBefore = layout.totals.rows;
             BulkLoad.Path path;
             try (Connection c = dataSource.getConnection()) {
+                LongStatements.allow(c);    // a checkpoint's worth of rows streams for longer than the server's socket timeout
                 c.setAutoCommit(false);
                 path = BulkLoad.pathFor(c, props.preferBatch());
                 var line = new BillLine();

@@ -18,7 +18,7 @@ class DeviceAdmissionTest {
         var full = new LoadShedder("device_api", 1, 0, meters);
         assertThat(full.tryEnter()).isTrue();        // the one place is taken by a request in progress
         // no secrets, no nonce store: any database work would throw
-        var filter = new DeviceSignatureFilter(null, null, meters, full);
+        var filter = new DeviceSignatureFilter(null, null, meters, full, null);
         var request = new MockHttpServletRequest("POST", "/api/v1/device/orders");
         var response = new MockHttpServletResponse();
         var chain = new MockFilterChain();

@@ -8,12 +8,15 @@ import io.vendpay.payment.internal.NotificationJournal;
 import io.vendpay.payment.internal.NotificationProcessor;
 import io.vendpay.payment.internal.NotifyMetrics;
 import io.vendpay.payment.internal.PaymentProperties;
+import io.vendpay.shared.Failures;
 import io.vendpay.shared.LoadShedder;
+import io.vendpay.shared.StoreFailures;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.dao.DataAccessException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -35,9 +38,11 @@ class AlipayNotifyController {
     private final NotificationProcessor processor;
     private final NotifyMetrics metrics;
     private final LoadShedder admission;
+    private final StoreFailures storeFailures;
 
     AlipayNotifyController(AlipayNotificationVerifier verifier, NotificationJournal journal, NotificationProcessor processor,
-                           NotifyMetrics metrics, PaymentProperties props, MeterRegistry meters) {
+                           NotifyMetrics metrics, PaymentProperties props, MeterRegistry meters, StoreFailures storeFailures) {
+        this.storeFailures = storeFailures;
         this.verifier = verifier;
         this.journal = journal;
         this.processor = processor;
@@ -65,9 +70,19 @@ class AlipayNotifyController {
             log.warn("event=notify.refused channel=ALIPAY reason={} detail=\"{}\"", r.reason, r.getMessage());
             // Alipay reads only the body; the reason travels in a header for whoever debugs the exchange
             return ResponseEntity.badRequest().header("X-Vendpay-Reason", r.reason).body("fail");
-        } catch (DataAccessException e) {
+        } catch (RuntimeException e) {
+            // not stored, so never "success": anything else makes Alipay re-send it on its schedule
+            if (StoreFailures.isUnavailable(e)) {
+                metrics.record("ALIPAY", "payment", "store_unavailable", start);
+                storeFailures.report("alipay_notify", e);
+                return ResponseEntity.status(503).header(HttpHeaders.RETRY_AFTER, StoreFailures.RETRY_AFTER_SECONDS)
+                        .header("X-Vendpay-Reason", StoreFailures.CODE).body("fail");
+            }
+            if (!(e instanceof DataAccessException) && !StoreFailures.isBusy(e)) {
+                throw e;
+            }
             metrics.record("ALIPAY", "payment", "error", start);
-            log.error("event=notify.store_failed channel=ALIPAY error=\"{}\"", e.getMessage());
+            log.error("event=notify.store_failed channel=ALIPAY error=\"{}\"", Failures.rootMessage(e));
             return ResponseEntity.status(500).body("fail");
         } finally {
             admission.exit();

@@ -8,7 +8,9 @@ import io.vendpay.payment.internal.NotificationJournal;
 import io.vendpay.payment.internal.NotificationProcessor;
 import io.vendpay.payment.internal.NotifyMetrics;
 import io.vendpay.payment.internal.PaymentProperties;
+import io.vendpay.shared.Failures;
 import io.vendpay.shared.LoadShedder;
+import io.vendpay.shared.StoreFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -37,10 +39,12 @@ class WechatNotifyController {
     private final NotificationProcessor processor;
     private final NotifyMetrics metrics;
     private final LoadShedder admission;
+    private final StoreFailures storeFailures;
 
     WechatNotifyController(WechatNotificationVerifier verifier, NotificationJournal journal,
                            NotificationProcessor processor, NotifyMetrics metrics, PaymentProperties props,
-                           MeterRegistry meters) {
+                           MeterRegistry meters, StoreFailures storeFailures) {
+        this.storeFailures = storeFailures;
         this.verifier = verifier;
         this.journal = journal;
         this.processor = processor;
@@ -75,17 +79,31 @@ class WechatNotifyController {
             metrics.record("WECHAT", kind, "refused", start);
             log.warn("event=notify.refused channel=WECHAT kind={} reason={} detail=\"{}\"", kind, r.reason, r.getMessage());
             return fail(r.status, r.reason, r.getMessage());
-        } catch (DataAccessException e) {
+        } catch (RuntimeException e) {
+            // not stored, so never 2xx: a 5xx makes WeChat re-send it on its schedule (contract section 4)
+            if (StoreFailures.isUnavailable(e)) {
+                metrics.record("WECHAT", kind, "store_unavailable", start);
+                storeFailures.report("wechat_notify", e);
+                return ResponseEntity.status(503).header(HttpHeaders.RETRY_AFTER, StoreFailures.RETRY_AFTER_SECONDS)
+                        .body(failure(StoreFailures.CODE, "store unavailable, notification not stored; retry"));
+            }
+            if (!(e instanceof DataAccessException) && !StoreFailures.isBusy(e)) {
+                throw e;
+            }
             metrics.record("WECHAT", kind, "error", start);
-            log.error("event=notify.store_failed channel=WECHAT kind={} error=\"{}\"", kind, e.getMessage());
+            log.error("event=notify.store_failed channel=WECHAT kind={} error=\"{}\"", kind, Failures.rootMessage(e));
             return fail(500, "STORE_FAILED", "could not store the notification; retry");
         } finally {
             admission.exit();
         }
     }
 
-    /** WeChat's failure body; {@code reason} is vendpay's stable code for what failed. */
+    /** WeChat's failure answer; {@code reason} is vendpay's stable code for what failed. */
     private static ResponseEntity<Map<String, String>> fail(int status, String reason, String message) {
-        return ResponseEntity.status(status).body(Map.of("code", "FAIL", "message", message, "reason", reason));
+        return ResponseEntity.status(status).body(failure(reason, message));
+    }
+
+    private static Map<String, String> failure(String reason, String message) {
+        return Map.of("code", "FAIL", "message", message, "reason", reason);
     }
 }
