@@ -114,7 +114,8 @@ class NodeLostIT {
                     assertThat(pb.count("SELECT COUNT(*) FROM refund")).as("refunds, one per failed vend").isEqualTo(jammed);
                     assertThat(channel.refundRequests()).as("refunds the channel was asked for").hasSize(jammed);
                     for (String o : unpaid) {
-                        await("unpaid order " + o + " expired\n" + pb.story(o)).atMost(Duration.ofSeconds(30))
+                        // one A had claimed when it died waits out the claim (20 s)
+                        await("unpaid order " + o + " expired\n" + pb.story(o)).atMost(Duration.ofSeconds(60))
                                 .until(() -> pb.status(o).equals("CLOSED"));
                         assertThat(pb.count("SELECT COUNT(*) FROM order_event WHERE order_no = ? AND type = 'EXPIRE'", o))
                                 .as("expired once\n%s", pb.story(o)).isEqualTo(1);

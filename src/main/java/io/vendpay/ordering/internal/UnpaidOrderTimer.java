@@ -46,7 +46,9 @@ class UnpaidOrderTimer implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(UnpaidOrderTimer.class);
     private static final int BATCH = 200;
-    private static final long CLAIM_MS = 60_000;
+    /** Outlasts a claimed order's work (a close and a query, each within the channel's connect + read timeouts) so no
+     *  other node takes it meanwhile; no longer, as a node that dies holding a claim delays that order's timer by it. */
+    private static final long CLAIM_MS = 20_000;
     private static final long RETRY_MS = 10_000;
 
     private final Orders orders;
