@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Removes rows older than a table's retention, oldest first, in small batches: each batch names its
  * rows by primary key in a statement of its own (a short transaction that locks those rows and no
@@ -19,6 +22,8 @@ public final class Retention {
     static final long PAUSE_MS = 20;
     public static final int MAX_PER_RUN = 50_000;
 
+    private static final Logger log = LoggerFactory.getLogger(Retention.class);
+
     private Retention() {
     }
 
@@ -27,15 +32,24 @@ public final class Retention {
     }
 
     /**
+     * @param table  the table, for the one line a run that removed something logs
      * @param keep   the table's retention; zero or negative keeps everything
      * @param page   the next {@link #BATCH} rows in age order after the given key ({@code null}: from the oldest)
      * @param delete removes the given keys
      * @return rows removed
      */
-    public static long purge(Duration keep, Function<Object, List<Row>> page, Consumer<List<Object>> delete) {
+    public static long purge(String table, Duration keep, Function<Object, List<Row>> page, Consumer<List<Object>> delete) {
         if (keep == null || keep.isZero() || keep.isNegative()) {
             return 0;
         }
+        long removed = removeOld(keep, page, delete);
+        if (removed > 0) {
+            log.info("event=retention.purged table={} rows={} older_than={}", table, removed, keep);
+        }
+        return removed;
+    }
+
+    private static long removeOld(Duration keep, Function<Object, List<Row>> page, Consumer<List<Object>> delete) {
         long cutoff = System.currentTimeMillis() - keep.toMillis();
         long removed = 0;
         Object after = null;

@@ -73,19 +73,7 @@ public final class TestStores {
     public static final class MariaDb implements ApplicationContextInitializer<ConfigurableApplicationContext> {
         @Override
         public void initialize(ConfigurableApplicationContext ctx) {
-            sweepOldDataDirs();
-            String db = "vp_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-            exec("CREATE DATABASE " + db);
-            ctx.getEnvironment().getPropertySources().addFirst(new MapPropertySource("testStore", Map.of(
-                    "spring.datasource.url", MARIADB_ROOT + db + "?useBulkStmts=true",
-                    "spring.datasource.username", "root",
-                    "spring.datasource.password", "",
-                    "vendpay.mqtt.url", "tcp://127.0.0.1:" + freePort())));
-            ctx.addApplicationListener(event -> {
-                if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == ctx) {
-                    exec("DROP DATABASE IF EXISTS " + db);
-                }
-            });
+            freshDatabase(ctx, "vp_test_", db -> MARIADB_ROOT + db, () -> { });
         }
     }
 
@@ -97,23 +85,32 @@ public final class TestStores {
     public static final class MariaDbThroughProxy implements ApplicationContextInitializer<ConfigurableApplicationContext> {
         @Override
         public void initialize(ConfigurableApplicationContext ctx) {
-            sweepOldDataDirs();
-            String db = "vp_proxy_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-            exec("CREATE DATABASE " + db);
             var proxy = TcpProxy.to("127.0.0.1", 3306);
             ctx.getBeanFactory().registerSingleton("storeProxy", proxy);
-            ctx.getEnvironment().getPropertySources().addFirst(new MapPropertySource("testStore", Map.of(
-                    "spring.datasource.url", "jdbc:mariadb://127.0.0.1:" + proxy.port() + "/" + db + "?useBulkStmts=true",
-                    "spring.datasource.username", "root",
-                    "spring.datasource.password", "",
-                    "vendpay.mqtt.url", "tcp://127.0.0.1:" + freePort())));
-            ctx.addApplicationListener(event -> {
-                if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == ctx) {
-                    exec("DROP DATABASE IF EXISTS " + db);
-                    proxy.close();
-                }
-            });
+            freshDatabase(ctx, "vp_proxy_", db -> "jdbc:mariadb://127.0.0.1:" + proxy.port() + "/" + db, proxy::close);
         }
+    }
+
+    /**
+     * A fresh MariaDB database for the context, reached at {@code url.apply(db)}, dropped (then
+     * {@code onClose}) when the context closes; the context's own broker port.
+     */
+    private static void freshDatabase(ConfigurableApplicationContext ctx, String prefix,
+                                      java.util.function.Function<String, String> url, Runnable onClose) {
+        sweepOldDataDirs();
+        String db = prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        exec("CREATE DATABASE " + db);
+        ctx.getEnvironment().getPropertySources().addFirst(new MapPropertySource("testStore", Map.of(
+                "spring.datasource.url", url.apply(db) + "?useBulkStmts=true",
+                "spring.datasource.username", "root",
+                "spring.datasource.password", "",
+                "vendpay.mqtt.url", "tcp://127.0.0.1:" + freePort())));
+        ctx.addApplicationListener(event -> {
+            if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == ctx) {
+                exec("DROP DATABASE IF EXISTS " + db);
+                onClose.run();
+            }
+        });
     }
 
     public static final class H2 implements ApplicationContextInitializer<ConfigurableApplicationContext> {

@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.List;
 
 import io.vendpay.shared.Retention;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -19,8 +17,6 @@ import org.springframework.stereotype.Component;
 @Component
 class CommandRetention {
 
-    private static final Logger log = LoggerFactory.getLogger(CommandRetention.class);
-
     private final JdbcClient jdbc;
     private final Duration keep;
 
@@ -31,7 +27,7 @@ class CommandRetention {
 
     @Scheduled(fixedDelayString = "${vendpay.retention.every:10m}", initialDelayString = "${vendpay.retention.first-after:5m}")
     void purge() {
-        long removed = Retention.purge(keep,
+        Retention.purge("dispense_command", keep,
                 after -> {
                     // (created_at, cmd_id) is the page order: created_at alone is not unique
                     var a = (Object[]) after;
@@ -46,8 +42,5 @@ class CommandRetention {
                 },
                 keys -> jdbc.sql("DELETE FROM dispense_command WHERE cmd_id IN (" + Retention.marks(keys.size()) + ")")
                         .params(keys.stream().map(k -> ((Object[]) k)[0]).toList()).update());
-        if (removed > 0) {
-            log.info("event=retention.purged table=dispense_command rows={} older_than={}", removed, keep);
-        }
     }
 }

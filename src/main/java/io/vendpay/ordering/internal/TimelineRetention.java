@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.List;
 
 import io.vendpay.shared.Retention;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -19,8 +17,6 @@ import org.springframework.stereotype.Component;
 @Component
 class TimelineRetention {
 
-    private static final Logger log = LoggerFactory.getLogger(TimelineRetention.class);
-
     private final JdbcClient jdbc;
     private final Duration keep;
 
@@ -31,14 +27,11 @@ class TimelineRetention {
 
     @Scheduled(fixedDelayString = "${vendpay.retention.every:10m}", initialDelayString = "${vendpay.retention.first-after:5m}")
     void purge() {
-        long removed = Retention.purge(keep,
+        Retention.purge("order_event", keep,
                 after -> jdbc.sql("SELECT id, occurred_at FROM order_event WHERE id > ? ORDER BY id LIMIT ?")
                         .params(after == null ? 0L : after, Retention.BATCH)
                         .query((rs, i) -> new Retention.Row(rs.getLong(1), rs.getLong(2), true)).list(),
                 ids -> jdbc.sql("DELETE FROM order_event WHERE id IN (" + Retention.marks(ids.size()) + ")")
                         .params(List.copyOf(ids)).update());
-        if (removed > 0) {
-            log.info("event=retention.purged table=order_event rows={} older_than={}", removed, keep);
-        }
     }
 }

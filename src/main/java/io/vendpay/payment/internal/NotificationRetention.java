@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.List;
 
 import io.vendpay.shared.Retention;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -20,8 +18,6 @@ import org.springframework.stereotype.Component;
 @Component
 class NotificationRetention {
 
-    private static final Logger log = LoggerFactory.getLogger(NotificationRetention.class);
-
     private final JdbcClient jdbc;
     private final Duration keep;
 
@@ -32,7 +28,7 @@ class NotificationRetention {
 
     @Scheduled(fixedDelayString = "${vendpay.retention.every:10m}", initialDelayString = "${vendpay.retention.first-after:5m}")
     void purge() {
-        long removed = Retention.purge(keep,
+        Retention.purge("payment_notification", keep,
                 after -> jdbc.sql("""
                                 SELECT id, received_at, processed_at IS NOT NULL AND (outcome IS NULL OR outcome <> 'POISON')
                                 FROM payment_notification WHERE id > ? ORDER BY id LIMIT ?""")
@@ -40,8 +36,5 @@ class NotificationRetention {
                         .query((rs, i) -> new Retention.Row(rs.getLong(1), rs.getLong(2), rs.getBoolean(3))).list(),
                 ids -> jdbc.sql("DELETE FROM payment_notification WHERE id IN (" + Retention.marks(ids.size()) + ")")
                         .params(List.copyOf(ids)).update());
-        if (removed > 0) {
-            log.info("event=retention.purged table=payment_notification rows={} older_than={}", removed, keep);
-        }
     }
 }
