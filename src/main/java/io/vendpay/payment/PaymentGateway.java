@@ -18,7 +18,11 @@ public class PaymentGateway {
     private final NotificationJournal journal;
     private final NotificationProcessor processor;
 
-    PaymentGateway(List<ChannelGateway> gateways, NotificationJournal journal, NotificationProcessor processor) {
+    private final io.vendpay.shared.Alerts alerts;
+
+    PaymentGateway(List<ChannelGateway> gateways, NotificationJournal journal, NotificationProcessor processor,
+                   io.vendpay.shared.Alerts alerts) {
+        this.alerts = alerts;
         gateways.forEach(g -> channels.put(g.channel(), g));
         this.journal = journal;
         this.processor = processor;
@@ -34,6 +38,12 @@ public class PaymentGateway {
      */
     public PaymentCheck check(PaymentChannel channel, String orderNo) {
         ChannelGateway.PaymentStatus s = gateway(channel).query(orderNo);
+        if (s.paid() && (s.amountFen() == null || s.amountFen() <= 0 || s.transactionId() == null)) {
+            // never a payment (nor, later, a refund) of an amount the channel did not state plainly
+            alerts.raise("CHANNEL_ANSWER_INVALID", "channel=" + channel + " order_no=" + orderNo
+                    + " query says paid with amount " + s.amountFen() + " transaction " + s.transactionId());
+            return PaymentCheck.UNKNOWN_AT_CHANNEL;
+        }
         if (s.paid()) {
             long now = System.currentTimeMillis();
             var found = new ChannelNotification(channel, s.transactionId(), ChannelNotification.PAYMENT_SUCCESS, orderNo, null,
@@ -64,6 +74,11 @@ public class PaymentGateway {
      * was new to vendpay.
      */
     public boolean confirmFromBill(PaymentChannel channel, String orderNo, String transactionId, long amountFen, long paidAt) {
+        if (amountFen <= 0) {
+            alerts.raise("BILL_LINE_INVALID", "channel=" + channel + " order_no=" + orderNo + " transaction " + transactionId
+                    + " has amount " + amountFen + " fen; not taken as a payment");
+            return false;
+        }
         var found = new ChannelNotification(channel, transactionId, ChannelNotification.PAYMENT_SUCCESS, orderNo, null, null,
                 amountFen, "SUCCESS", "{}", paidAt, ChannelNotification.BILL);
         var stored = journal.store(found, System.currentTimeMillis());

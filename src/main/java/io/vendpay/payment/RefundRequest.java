@@ -7,6 +7,14 @@ package io.vendpay.payment;
 public record RefundRequest(String orderNo, PaymentChannel channel, String channelTxnId, long totalFen,
                             long refundFen, String reason) {
 
+    /** Never a refund of nothing, of a negative amount, or of more than was paid: whoever asks, the request does not exist. */
+    public RefundRequest {
+        if (refundFen <= 0 || refundFen > totalFen) {
+            throw new IllegalArgumentException("refund of " + refundFen + " fen for order " + orderNo + " paid " + totalFen
+                    + " fen: a refund is above zero and at most what was paid");
+        }
+    }
+
     public String outRefundNo() {
         return outRefundNoOf(orderNo);
     }

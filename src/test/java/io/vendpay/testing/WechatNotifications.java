@@ -38,10 +38,21 @@ public final class WechatNotifications {
                 merchant.platformPrivateKey(), merchant.platformPublicKeyId(), System.currentTimeMillis() / 1000);
     }
 
+    /** A genuinely signed TRANSACTION.SUCCESS notification whose resource says {@code tradeState}. */
+    public Forged payment(String outTradeNo, String transactionId, long amountFen, String tradeState) {
+        return payment(outTradeNo, transactionId, amountFen, merchant.mchid(), merchant.apiV3Key(),
+                merchant.platformPrivateKey(), merchant.platformPublicKeyId(), System.currentTimeMillis() / 1000, tradeState);
+    }
+
     public Forged payment(String outTradeNo, String transactionId, long amountFen, String mchid, String apiV3Key,
                           PrivateKey signingKey, String serial, long timestampSeconds) {
+        return payment(outTradeNo, transactionId, amountFen, mchid, apiV3Key, signingKey, serial, timestampSeconds, "SUCCESS");
+    }
+
+    public Forged payment(String outTradeNo, String transactionId, long amountFen, String mchid, String apiV3Key,
+                          PrivateKey signingKey, String serial, long timestampSeconds, String tradeState) {
         String resource = "{\"mchid\":\"" + mchid + "\",\"appid\":\"" + merchant.appid() + "\",\"out_trade_no\":\"" + outTradeNo
-                + "\",\"transaction_id\":\"" + transactionId + "\",\"trade_type\":\"NATIVE\",\"trade_state\":\"SUCCESS\","
+                + "\",\"transaction_id\":\"" + transactionId + "\",\"trade_type\":\"NATIVE\",\"trade_state\":\"" + tradeState + "\","
                 + "\"trade_state_desc\":\"ok\",\"bank_type\":\"OTHERS\",\"attach\":\"\",\"success_time\":\"2026-11-27T10:00:00+08:00\","
                 + "\"payer\":{\"openid\":\"oTest\"},\"amount\":{\"total\":" + amountFen + ",\"payer_total\":" + amountFen
                 + ",\"currency\":\"CNY\",\"payer_currency\":\"CNY\"}}";
@@ -55,10 +66,15 @@ public final class WechatNotifications {
 
     /** A REFUND.SUCCESS notification for {@code outRefundNo}. */
     public Forged refund(String outTradeNo, String outRefundNo, long refundFen) {
+        return refund(outTradeNo, outRefundNo, refundFen, "SUCCESS");
+    }
+
+    /** A genuinely signed REFUND.SUCCESS notification whose resource says {@code refundStatus}. */
+    public Forged refund(String outTradeNo, String outRefundNo, long refundFen, String refundStatus) {
         String resource = "{\"mchid\":\"" + merchant.mchid() + "\",\"out_trade_no\":\"" + outTradeNo
                 + "\",\"transaction_id\":\"4200000000000000000000009999\",\"out_refund_no\":\"" + outRefundNo
                 + "\",\"refund_id\":\"50300000000000000000000000" + Math.abs(outRefundNo.hashCode() % 1000)
-                + "\",\"refund_status\":\"SUCCESS\",\"success_time\":\"2026-11-27T10:00:00+08:00\","
+                + "\",\"refund_status\":\"" + refundStatus + "\",\"success_time\":\"2026-11-27T10:00:00+08:00\","
                 + "\"user_received_account\":\"balance\",\"amount\":{\"total\":" + refundFen + ",\"refund\":" + refundFen
                 + ",\"payer_total\":" + refundFen + ",\"payer_refund\":" + refundFen + "}}";
         String nonce = UUID.randomUUID().toString().replace("-", "").substring(0, 12);

@@ -37,4 +37,31 @@ public record ChannelNotification(
     public boolean isRefundEvent() {
         return eventType.startsWith("REFUND.");
     }
+
+    /**
+     * The first field longer than its column in {@code payment_notification}, or {@code null}. A signed notice
+     * can still carry ids no channel issues; storing it would fail on every re-delivery (a 5xx, so the
+     * channel retries for a day). It is refused instead, with an alert.
+     */
+    public String oversizedField() {
+        if (transactionId.length() > 64) {
+            return "transaction id";
+        }
+        if (eventType.length() > 40) {
+            return "event type";
+        }
+        if (outTradeNo.length() > 64) {
+            return "out_trade_no";
+        }
+        if (outRefundNo != null && outRefundNo.length() > 64) {
+            return "out_refund_no";
+        }
+        if (notifyId != null && notifyId.length() > 128) {
+            return "notification id";
+        }
+        if (tradeState != null && tradeState.length() > 32) {
+            return "state";
+        }
+        return null;
+    }
 }

@@ -152,7 +152,7 @@ class AlipayChannel implements ChannelGateway {
         require(r, "query " + orderNo);
         String status = r.getTradeStatus();
         boolean paid = "TRADE_SUCCESS".equals(status) || "TRADE_FINISHED".equals(status);
-        Long amount = r.getTotalAmount() == null ? null : Money.fenOf(r.getTotalAmount());
+        Long amount = plainAmount(r.getTotalAmount());
         Long paidAt = r.getSendPayDate() == null ? null : r.getSendPayDate().getTime();
         return new PaymentStatus(paid, "TRADE_CLOSED".equals(status), r.getTradeNo(), amount, paidAt, status, r.getBody());
     }
@@ -212,4 +212,13 @@ class AlipayChannel implements ChannelGateway {
                 sub, retryable, null);
     }
 
+
+    /** Alipay's yuan amount, or {@code null} when it is not plain yuan above zero (the gateway then trusts no payment). */
+    private static Long plainAmount(String yuan) {
+        try {
+            return yuan == null ? null : Money.positiveFenOf(yuan);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
 }

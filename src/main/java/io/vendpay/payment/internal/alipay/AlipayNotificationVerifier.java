@@ -10,6 +10,7 @@ import com.alipay.api.AlipayApiException;
 import com.alipay.api.internal.util.AlipaySignature;
 import io.vendpay.payment.PaymentChannel;
 import io.vendpay.payment.internal.ChannelNotification;
+import io.vendpay.shared.Alerts;
 import io.vendpay.shared.ChinaTime;
 import io.vendpay.shared.Money;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -26,8 +27,11 @@ import tools.jackson.databind.json.JsonMapper;
  *       never a second one;</li>
  *   <li>a notice carrying refund fields ({@code refund_fee}, {@code out_biz_no}, {@code gmt_refund}) is a
  *       refund event, whatever its {@code trade_status} (Alipay sends partial refunds as TRADE_SUCCESS);</li>
- *   <li>anything else that verifies ({@code WAIT_BUYER_PAY}, {@code TRADE_CLOSED}) is stored and ignored.</li>
+ *   <li>anything else that verifies ({@code WAIT_BUYER_PAY}, {@code TRADE_CLOSED}) is stored and ignored, under a
+ *       key of its own ({@code TRADE.WAIT_BUYER_PAY}): it can never shadow the payment.</li>
  * </ul>
+ * Amounts are plain yuan above zero ({@link Money#positiveFenOf}); a notice that verifies but carries another
+ * amount, or ids longer than any Alipay issues, is refused with an alert: it was signed with the platform's keys.
  */
 @Component
 @ConditionalOnProperty(prefix = "vendpay.channels.alipay", name = "enabled", havingValue = "true")
@@ -39,9 +43,12 @@ class AlipayNotificationVerifier {
     private final String alipayPublicKey;
     private final JsonMapper json;
 
-    AlipayNotificationVerifier(AlipayProperties props, JsonMapper json) {
+    private final Alerts alerts;
+
+    AlipayNotificationVerifier(AlipayProperties props, JsonMapper json, Alerts alerts) {
         this.props = props;
         this.json = json;
+        this.alerts = alerts;
         this.alipayPublicKey = AlipayProperties.base64Of(props.alipayPublicKey(), "alipay-public-key");
     }
 
@@ -85,24 +92,36 @@ class AlipayNotificationVerifier {
         String outBizNo = blankToNull(params.get("out_biz_no"));
         boolean refundNotice = outBizNo != null || blankToNull(params.get("refund_fee")) != null
                 || blankToNull(params.get("gmt_refund")) != null;
+        ChannelNotification n;
         try {
             if (refundNotice) {
                 String refundKey = outBizNo != null ? outBizNo : tradeNo + ":" + params.get("gmt_refund");
-                Long refunded = blankToNull(params.get("refund_fee")) == null ? null : Money.fenOf(params.get("refund_fee"));
-                return new ChannelNotification(PaymentChannel.ALIPAY, refundKey, ChannelNotification.REFUND_SUCCESS, outTradeNo,
+                Long refunded = blankToNull(params.get("refund_fee")) == null ? null : Money.positiveFenOf(params.get("refund_fee"));
+                n = new ChannelNotification(PaymentChannel.ALIPAY, refundKey, ChannelNotification.REFUND_SUCCESS, outTradeNo,
                         outBizNo, params.get("notify_id"), refunded, status, payload, time(params.get("gmt_refund"), now),
                         ChannelNotification.NOTIFY);
-            }
-            if (status.equals("TRADE_SUCCESS") || status.equals("TRADE_FINISHED")) {
-                return new ChannelNotification(PaymentChannel.ALIPAY, tradeNo, ChannelNotification.PAYMENT_SUCCESS, outTradeNo,
-                        null, params.get("notify_id"), Money.fenOf(params.get("total_amount")), "SUCCESS", payload,
+            } else if (status.equals("TRADE_SUCCESS") || status.equals("TRADE_FINISHED")) {
+                n = new ChannelNotification(PaymentChannel.ALIPAY, tradeNo, ChannelNotification.PAYMENT_SUCCESS, outTradeNo,
+                        null, params.get("notify_id"), Money.positiveFenOf(params.get("total_amount")), "SUCCESS", payload,
                         time(params.get("gmt_payment"), now), ChannelNotification.NOTIFY);
+            } else {
+                n = new ChannelNotification(PaymentChannel.ALIPAY, tradeNo, "TRADE." + (status.isEmpty() ? "UNKNOWN" : status),
+                        outTradeNo, null, params.get("notify_id"), null, status, payload, now, ChannelNotification.NOTIFY);
             }
         } catch (NumberFormatException e) {
-            throw new Refusal("AMOUNT_INVALID", "amount is not a yuan amount with at most two decimals: " + e.getMessage());
+            throw impossible("AMOUNT_INVALID", "order " + outTradeNo + ": " + e.getMessage());
         }
-        return new ChannelNotification(PaymentChannel.ALIPAY, tradeNo, "TRADE." + (status.isEmpty() ? "UNKNOWN" : status),
-                outTradeNo, null, params.get("notify_id"), null, status, payload, now, ChannelNotification.NOTIFY);
+        String oversized = n.oversizedField();
+        if (oversized != null) {
+            throw impossible("FIELD_TOO_LONG", "the " + oversized + " of this notification is longer than any Alipay issues");
+        }
+        return n;
+    }
+
+    /** A verified notice that cannot be true: refused ("fail", so Alipay re-sends), with an alert saying why. */
+    private Refusal impossible(String reason, String message) {
+        alerts.raise("NOTIFICATION_INVALID", "channel=ALIPAY reason=" + reason + " " + message);
+        return new Refusal(reason, message);
     }
 
     private static long time(String alipayTime, long fallback) {

@@ -13,6 +13,7 @@ import com.wechat.pay.java.service.payments.model.Transaction;
 import com.wechat.pay.java.service.refund.model.RefundNotification;
 import io.vendpay.payment.PaymentChannel;
 import io.vendpay.payment.internal.ChannelNotification;
+import io.vendpay.shared.Alerts;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
@@ -23,6 +24,12 @@ import org.springframework.stereotype.Component;
  * added here, before it runs: the {@code WECHATPAY/SIGNTEST/} probe, the 300 s timestamp window,
  * the serial check; and after it: the {@code mchid}/{@code appid} check. Every refusal is a
  * {@link Refusal} carrying the HTTP status to answer (never 2xx, so WeChat retries).
+ * <p>
+ * A notice that verifies but cannot be true (an amount not above zero, ids longer than any WeChat issues) is
+ * refused with an alert: it was signed with the merchant's keys, so someone must look at where it came from.
+ * What a payment notice means is its decrypted {@code trade_state}, not its outer {@code event_type}: a
+ * {@code TRANSACTION.SUCCESS} whose state is {@code NOTPAY} is stored as {@code TRANSACTION.NOTPAY}, so it can
+ * never take the dedup key of the real payment.
  */
 @Component
 @ConditionalOnProperty(prefix = "vendpay.channels.wechat", name = "enabled", havingValue = "true")
@@ -34,10 +41,12 @@ class WechatNotificationVerifier {
     private final WechatMerchant merchant;
     private final WechatProperties props;
     private final Gson gson = GsonUtil.getGson();
+    private final Alerts alerts;
 
-    WechatNotificationVerifier(WechatMerchant merchant, WechatProperties props) {
+    WechatNotificationVerifier(WechatMerchant merchant, WechatProperties props, Alerts alerts) {
         this.merchant = merchant;
         this.props = props;
+        this.alerts = alerts;
     }
 
     static final class Refusal extends RuntimeException {
@@ -92,7 +101,7 @@ class WechatNotificationVerifier {
                     throw new Refusal(400, "RESOURCE_INVALID", "decrypted resource is empty");
                 }
                 requireMchid(plain.has("mchid") ? plain.get("mchid").getAsString() : null);
-                return refundNotification(gson.fromJson(plain, RefundNotification.class), outer(body), nowMillis);
+                return checked(refundNotification(gson.fromJson(plain, RefundNotification.class), outer(body), nowMillis));
             }
             Transaction t = merchant.parser().parse(param, Transaction.class);
             JsonObject outer = outer(body);
@@ -103,7 +112,7 @@ class WechatNotificationVerifier {
             if (!props.appid().equals(t.getAppid())) {
                 throw new Refusal(400, "APPID_MISMATCH", "appid " + t.getAppid() + " is not this merchant's");
             }
-            return paymentNotification(t, outer, nowMillis);
+            return checked(paymentNotification(t, outer, nowMillis));
         } catch (ValidationException e) {
             throw new Refusal(401, "SIGNATURE_INVALID", "signature verification failed");
         } catch (Refusal e) {
@@ -126,26 +135,53 @@ class WechatNotificationVerifier {
     }
 
     private ChannelNotification paymentNotification(Transaction t, JsonObject outer, long now) {
-        String eventType = str(outer, "event_type", ChannelNotification.PAYMENT_SUCCESS);
-        Long total = t.getAmount() == null || t.getAmount().getTotal() == null ? null : t.getAmount().getTotal().longValue();
         if (t.getTransactionId() == null || t.getOutTradeNo() == null) {
             throw new Refusal(400, "RESOURCE_INVALID", "transaction_id and out_trade_no are required");
         }
+        String state = t.getTradeState() == null ? null : t.getTradeState().name();
+        String eventType = "SUCCESS".equals(state) ? ChannelNotification.PAYMENT_SUCCESS
+                : "TRANSACTION." + (state == null ? "UNKNOWN" : state);
+        Integer total = t.getAmount() == null ? null : t.getAmount().getTotal();
+        if (total != null && total <= 0 || total == null && "SUCCESS".equals(state)) {
+            throw impossible("AMOUNT_INVALID", "amount.total " + total + " of transaction " + t.getTransactionId()
+                    + " for order " + t.getOutTradeNo() + " is not a positive number of fen");
+        }
         return new ChannelNotification(PaymentChannel.WECHAT, t.getTransactionId(), eventType, t.getOutTradeNo(), null,
-                str(outer, "id", null), total, t.getTradeState() == null ? null : t.getTradeState().name(),
+                str(outer, "id", null), total == null ? null : total.longValue(), state,
                 gson.toJson(t), time(t.getSuccessTime(), now), ChannelNotification.NOTIFY);
     }
 
     private ChannelNotification refundNotification(RefundNotification r, JsonObject outer, long now) {
-        String eventType = str(outer, "event_type", null);
-        if (eventType == null || !eventType.startsWith("REFUND.") || r.getRefundId() == null || r.getOutRefundNo() == null) {
-            throw new Refusal(400, "RESOURCE_INVALID", "refund notifications need event_type REFUND.*, refund_id and out_refund_no");
+        String outerType = str(outer, "event_type", null);
+        if (outerType == null || !outerType.startsWith("REFUND.") || r.getRefundId() == null || r.getOutRefundNo() == null
+                || r.getOutTradeNo() == null) {
+            throw new Refusal(400, "RESOURCE_INVALID",
+                    "refund notifications need event_type REFUND.*, refund_id, out_refund_no and out_trade_no");
         }
+        String status = r.getRefundStatus() == null ? null : r.getRefundStatus().name();
+        String eventType = status == null ? outerType : "REFUND." + status;
         Long refunded = r.getAmount() == null ? null : r.getAmount().getRefund();
+        if (refunded != null && refunded <= 0 || refunded == null && "SUCCESS".equals(status)) {
+            throw impossible("AMOUNT_INVALID", "amount.refund " + refunded + " of refund " + r.getOutRefundNo()
+                    + " is not a positive number of fen");
+        }
         return new ChannelNotification(PaymentChannel.WECHAT, r.getRefundId(), eventType, r.getOutTradeNo(),
-                r.getOutRefundNo(), str(outer, "id", null), refunded,
-                r.getRefundStatus() == null ? null : r.getRefundStatus().name(), gson.toJson(r),
+                r.getOutRefundNo(), str(outer, "id", null), refunded, status, gson.toJson(r),
                 time(r.getSuccessTime(), now), ChannelNotification.NOTIFY);
+    }
+
+    private ChannelNotification checked(ChannelNotification n) {
+        String oversized = n.oversizedField();
+        if (oversized != null) {
+            throw impossible("FIELD_TOO_LONG", "the " + oversized + " of this notification is longer than any WeChat issues");
+        }
+        return n;
+    }
+
+    /** A verified notice that cannot be true: refused (WeChat re-sends, and the alert says why each time). */
+    private Refusal impossible(String reason, String message) {
+        alerts.raise("NOTIFICATION_INVALID", "channel=WECHAT reason=" + reason + " " + message);
+        return new Refusal(400, reason, message);
     }
 
     private static String str(JsonObject o, String key, String fallback) {
