@@ -16,7 +16,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Applies machine results. The first result recorded for a command id wins and is published
  * (in the same transaction, so the order settles with it); repeats and results for unknown
- * commands change nothing. A result from another machine than the command's is refused.
+ * commands change nothing. A result from another machine than the command's, or naming another order
+ * than the command's, is refused with an alert.
  */
 @Component
 class DispenseResults {
@@ -50,6 +51,12 @@ class DispenseResults {
                     + " expected=" + command.deviceId());
             return;
         }
+        if (r.orderNo() != null && !command.orderNo().equals(r.orderNo())) {
+            // the machine's firmware or its state is broken: which order did it vend? Neither is settled from this.
+            alerts.raise("DISPENSE_RESULT_MISMATCH", "cmd_id=" + r.cmdId() + " is order " + command.orderNo() + " but the result from "
+                    + r.deviceId() + " names order " + clip(r.orderNo()) + "; not applied");
+            return;
+        }
         long now = System.currentTimeMillis();
         tx.executeWithoutResult(s -> {
             if (!commands.recordResult(r.cmdId(), r.ok(), r.ok() ? null : reason(r.reason()), now)) {
@@ -62,6 +69,10 @@ class DispenseResults {
                 events.publishEvent(new DispenseFailed(command.orderNo(), command.cmdId(), command.deviceId(), reason(r.reason())));
             }
         });
+    }
+
+    private static String clip(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 
     private static String reason(String reason) {

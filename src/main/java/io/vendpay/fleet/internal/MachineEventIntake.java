@@ -3,6 +3,7 @@ package io.vendpay.fleet.internal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vendpay.fleet.DispenseResultReported;
+import io.vendpay.shared.Alerts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -27,9 +28,11 @@ class MachineEventIntake {
     private final MachinePresence presence;
     private final SlotRepository slots;
     private final MeterRegistry meters;
+    private final Alerts alerts;
 
     MachineEventIntake(JsonMapper json, ApplicationEventPublisher events, MachinePresence presence,
-                       SlotRepository slots, MeterRegistry meters) {
+                       SlotRepository slots, MeterRegistry meters, Alerts alerts) {
+        this.alerts = alerts;
         this.json = json;
         this.events = events;
         this.presence = presence;
@@ -66,19 +69,45 @@ class MachineEventIntake {
                         msg.path("ok").asBoolean(false), msg.path("reason").asString(null), msg.path("ts").asLong(0));
                 withRetries(() -> events.publishEvent(event), topic);
             }
-            case "STOCK" -> withRetries(() -> {
-                for (JsonNode s : msg.path("slots")) {
-                    String slot = s.path("slot").asString(null);
-                    int stock = s.path("stock").asInt(-1);
-                    if (slot != null && stock >= 0) {
-                        slots.restock(deviceId, slot, stock);
-                    }
-                }
-            }, topic);
+            case "STOCK" -> withRetries(() -> restock(deviceId, msg.path("slots"), topic), topic);
             case "HEARTBEAT" -> {
             }
             default -> reject("UNKNOWN_TYPE", topic, type);
         }
+    }
+
+    /**
+     * A count the machine reports is taken only as what a slot can hold: a whole number from 0 to the slot's
+     * capacity. Anything else (11 in a slot of 10, 2147483647, -1, 2.7, "5") is refused with an alert: the
+     * platform would otherwise sell units that do not exist.
+     */
+    private void restock(String deviceId, JsonNode reported, String topic) {
+        if (!reported.isArray()) {
+            reject("BAD_STOCK", topic, "slots must be an array");
+            return;
+        }
+        for (JsonNode s : reported) {
+            JsonNode slotNode = s.path("slot");
+            JsonNode stockNode = s.path("stock");
+            String slot = slotNode.isString() ? slotNode.asString() : null;
+            if (slot == null || slot.isEmpty() || slot.length() > 8 || !stockNode.isIntegralNumber() || !stockNode.canConvertToInt()
+                    || stockNode.asInt() < 0) {
+                refuseStock(deviceId, topic, String.valueOf(slotNode), String.valueOf(stockNode), "not a slot name and a whole count >= 0");
+                continue;
+            }
+            if (slots.restock(deviceId, slot, stockNode.asInt()) == 0) {
+                refuseStock(deviceId, topic, slot, stockNode.toString(), "no such slot, or above its capacity");
+            }
+        }
+    }
+
+    private void refuseStock(String deviceId, String topic, String slot, String stock, String why) {
+        reject("BAD_STOCK", topic, "slot " + slot + " stock " + stock + ": " + why);
+        alerts.raise("STOCK_REPORT_INVALID", "device=" + deviceId + " slot=" + clip(slot) + " stock=" + clip(stock) + " (" + why + "; not taken)");
+    }
+
+    private static String clip(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 
     private void withRetries(Runnable work, String topic) {

@@ -41,10 +41,10 @@ public class SlotRepository {
                 .params(deviceId, slot).update();
     }
 
-    /** The machine reports what a slot holds after a restock; held units stay held. */
+    /** The machine reports what a slot holds after a restock; held units stay held. 0 rows: no such slot, or above capacity. */
     public int restock(String deviceId, String slot, int stock) {
-        return jdbc.sql("UPDATE slot SET stock = ? WHERE device_id = ? AND slot = ?")
-                .params(stock, deviceId, slot).update();
+        return jdbc.sql("UPDATE slot SET stock = ? WHERE device_id = ? AND slot = ? AND capacity >= ?")
+                .params(stock, deviceId, slot, stock).update();
     }
 
     List<SlotRow> slotsOf(String deviceId) {
