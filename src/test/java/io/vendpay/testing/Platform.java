@@ -45,6 +45,14 @@ public final class Platform {
         return mqttUrl;
     }
 
+    public int port() {
+        return port;
+    }
+
+    public String adminToken() {
+        return adminToken;
+    }
+
     public HttpResponse<String> admin(String method, String path, String body) {
         var b = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(15))
                 .header("Authorization", "Bearer " + adminToken);

@@ -85,6 +85,20 @@ public final class WechatNotifications {
         return signed(body, merchant.platformPrivateKey(), merchant.platformPublicKeyId(), System.currentTimeMillis() / 1000);
     }
 
+    /**
+     * A notification envelope as WeChat sends it, genuinely encrypted and signed, around any {@code resource}
+     * plaintext (for hostile-input tests: the signature holds, the content is what the test wants).
+     */
+    public Forged envelope(String eventType, String originalType, String resource) {
+        String nonce = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String body = "{\"id\":\"" + UUID.randomUUID() + "\",\"create_time\":\"2026-11-27T10:00:00+08:00\","
+                + "\"resource_type\":\"encrypt-resource\",\"event_type\":\"" + eventType + "\",\"summary\":\"ok\","
+                + "\"resource\":{\"original_type\":\"" + originalType + "\",\"algorithm\":\"AEAD_AES_256_GCM\",\"ciphertext\":\""
+                + seal(resource, originalType, nonce, merchant.apiV3Key()) + "\",\"associated_data\":\"" + originalType
+                + "\",\"nonce\":\"" + nonce + "\"}}";
+        return signed(body, merchant.platformPrivateKey(), merchant.platformPublicKeyId(), System.currentTimeMillis() / 1000);
+    }
+
     public Forged signed(String body, PrivateKey key, String serial, long timestampSeconds) {
         String ts = Long.toString(timestampSeconds);
         String nonce = UUID.randomUUID().toString().replace("-", "");

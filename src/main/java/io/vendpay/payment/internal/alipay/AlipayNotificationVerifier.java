@@ -84,7 +84,7 @@ class AlipayNotificationVerifier {
         }
         String tradeNo = params.get("trade_no");
         String outTradeNo = params.get("out_trade_no");
-        if (tradeNo == null || outTradeNo == null) {
+        if (tradeNo == null || outTradeNo == null || tradeNo.isBlank() || outTradeNo.isBlank()) {
             throw new Refusal("FIELDS_MISSING", "trade_no and out_trade_no are required");
         }
         String status = params.getOrDefault("trade_status", "");

@@ -135,7 +135,7 @@ class WechatNotificationVerifier {
     }
 
     private ChannelNotification paymentNotification(Transaction t, JsonObject outer, long now) {
-        if (t.getTransactionId() == null || t.getOutTradeNo() == null) {
+        if (blank(t.getTransactionId()) || blank(t.getOutTradeNo())) {
             throw new Refusal(400, "RESOURCE_INVALID", "transaction_id and out_trade_no are required");
         }
         String state = t.getTradeState() == null ? null : t.getTradeState().name();
@@ -153,8 +153,8 @@ class WechatNotificationVerifier {
 
     private ChannelNotification refundNotification(RefundNotification r, JsonObject outer, long now) {
         String outerType = str(outer, "event_type", null);
-        if (outerType == null || !outerType.startsWith("REFUND.") || r.getRefundId() == null || r.getOutRefundNo() == null
-                || r.getOutTradeNo() == null) {
+        if (outerType == null || !outerType.startsWith("REFUND.") || blank(r.getRefundId()) || blank(r.getOutRefundNo())
+                || blank(r.getOutTradeNo())) {
             throw new Refusal(400, "RESOURCE_INVALID",
                     "refund notifications need event_type REFUND.*, refund_id, out_refund_no and out_trade_no");
         }
@@ -182,6 +182,10 @@ class WechatNotificationVerifier {
     private Refusal impossible(String reason, String message) {
         alerts.raise("NOTIFICATION_INVALID", "channel=WECHAT reason=" + reason + " " + message);
         return new Refusal(400, reason, message);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 
     private static String str(JsonObject o, String key, String fallback) {
