@@ -2,10 +2,12 @@ package io.vendpay.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import io.vendpay.testing.Json;
 import io.vendpay.testing.OnMariaDb;
 import io.vendpay.testing.PlatformTest;
 import io.vendpay.testing.TestMachine;
@@ -48,6 +50,30 @@ class BrokerAccessTest extends PlatformTest {
         try (var machine = TestMachine.provision(platform, 1)) {
             assertThatThrownBy(() -> connect(machine.deviceId, machine.deviceId, "d3Jvbmc=")).isInstanceOf(MqttException.class);
             assertThatThrownBy(() -> connect("impostor", machine.deviceId, machine.secret)).isInstanceOf(MqttException.class);
+        }
+    }
+
+    /** Issue 9, item 7: a session opened with a secret that was rotated away is ended, and the old secret opens no new one. */
+    @Test
+    void rotatingASecretEndsEverySessionOpenedWithTheOldOne() throws Exception {
+        try (var machine = TestMachine.provision(platform, 1)) {
+            MqttClient old = connect(machine.deviceId, machine.deviceId, machine.secret);
+            assertThat(old.isConnected()).isTrue();
+
+            var r = platform.admin("PUT", "/api/v1/admin/devices/" + machine.deviceId + "?rotateSecret=true",
+                    "{\"name\":\"Test machine\",\"location\":\"Lab\",\"slots\":[{\"slot\":\"A1\",\"productId\":\"cola-330\","
+                            + "\"productName\":\"Cola 330ml\",\"priceFen\":350,\"stock\":1,\"capacity\":10}]}");
+
+            assertThat(r.statusCode()).isEqualTo(200);
+            String fresh = Json.read(r.body()).path("secret").asString();
+            assertThat(fresh).isNotEqualTo(machine.secret);
+            assertThat(Json.read(r.body()).path("sessionsEnded").asBoolean(false)).isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !old.isConnected());
+            assertThatThrownBy(() -> connect(machine.deviceId, machine.deviceId, machine.secret)).isInstanceOf(MqttException.class);
+            MqttClient renewed = connect(machine.deviceId, machine.deviceId, fresh);
+            assertThat(renewed.isConnected()).isTrue();
+            renewed.disconnect();
+            old.close(true);
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 
 import io.vendpay.shared.ApiException;
 import io.vendpay.shared.ChinaTime;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -33,9 +34,11 @@ class DeviceAdminController {
     private final DeviceSecrets secrets;
     private final MachinePresence presence;
     private final TransactionTemplate tx;
+    private final MachineSessions sessions;
 
     DeviceAdminController(DeviceRepository devices, SlotRepository slots, DeviceSecrets secrets,
-                          MachinePresence presence, TransactionTemplate tx) {
+                          MachinePresence presence, TransactionTemplate tx, MachineSessions sessions) {
+        this.sessions = sessions;
         this.devices = devices;
         this.slots = slots;
         this.secrets = secrets;
@@ -49,7 +52,12 @@ class DeviceAdminController {
     record DeviceSpec(String name, String location, List<SlotSpec> slots) {
     }
 
-    record Provisioned(String deviceId, String secret) {
+    /**
+     * @param sessionsEnded after a rotation only: whether every MQTT session opened with the old secret was ended
+     *                      ({@link MachineSessions}); {@code false} means an external broker does not know the new secret yet
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Provisioned(String deviceId, String secret, Boolean sessionsEnded) {
     }
 
     @PutMapping("/api/v1/admin/devices/{deviceId}")
@@ -60,6 +68,7 @@ class DeviceAdminController {
         }
         List<SlotRepository.SlotRow> wanted = validate(spec);
         long now = System.currentTimeMillis();
+        boolean[] rotated = {false};
         String secret = tx.execute(status -> {
             var existing = devices.find(deviceId);
             if (existing.isEmpty()) {
@@ -72,13 +81,15 @@ class DeviceAdminController {
                     existing = devices.find(deviceId);
                 }
             }
-            String rotated = rotateSecret ? newSecret() : null;
-            devices.update(deviceId, spec.name(), text(spec.location()), rotated, now);
+            String fresh = rotateSecret ? newSecret() : null;
+            devices.update(deviceId, spec.name(), text(spec.location()), fresh, now);
             slots.replaceSlots(deviceId, wanted);
-            return rotated != null ? rotated : existing.orElseThrow().secret();
+            rotated[0] = fresh != null;
+            return fresh != null ? fresh : existing.orElseThrow().secret();
         });
         secrets.provisioned(deviceId, secret);
-        return ResponseEntity.ok(new Provisioned(deviceId, secret));
+        Boolean ended = rotated[0] ? sessions.endAll(deviceId, secret) : null;
+        return ResponseEntity.ok(new Provisioned(deviceId, secret, ended));
     }
 
     @GetMapping("/api/v1/admin/devices/{deviceId}")
