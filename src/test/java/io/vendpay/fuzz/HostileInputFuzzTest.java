@@ -29,7 +29,6 @@ import io.vendpay.testing.AlipayNotifications;
 import io.vendpay.testing.ErrorLogWatch;
 import io.vendpay.testing.OnMariaDb;
 import io.vendpay.testing.PlatformTest;
-import io.vendpay.testing.RawHttp;
 import io.vendpay.testing.TestMachine;
 import io.vendpay.testing.WechatNotifications;
 import org.junit.jupiter.api.AfterAll;
@@ -208,7 +207,7 @@ class HostileInputFuzzTest extends PlatformTest {
     }
 
     private void run(String entryPoint, int n, LongFunction<Probe> generator) throws Exception {
-        var http = new RawHttp("127.0.0.1", platform.port());
+        var http = new OneShotHttp("127.0.0.1", platform.port());
         var failures = new ConcurrentLinkedQueue<String>();
         var watch = ErrorLogWatch.open();
         String before = fingerprint();
@@ -250,7 +249,7 @@ class HostileInputFuzzTest extends PlatformTest {
     }
 
     /** Why {@code answer} is outside what {@code p} may get, or {@code null}. */
-    private static String judge(Probe p, RawHttp.Answer a) {
+    private static String judge(Probe p, OneShotHttp.Answer a) {
         int s = a.status();
         if (s >= 500) {
             return "a 5xx";
@@ -280,7 +279,7 @@ class HostileInputFuzzTest extends PlatformTest {
         }
     }
 
-    private static String apiError(RawHttp.Answer a) {
+    private static String apiError(OneShotHttp.Answer a) {
         if (a.status() < 400) {
             return "neither 2xx nor 4xx";
         }
@@ -291,7 +290,7 @@ class HostileInputFuzzTest extends PlatformTest {
         return CODE.matcher(body.path("code").asString()).matches() ? null : "code is not a stable code";
     }
 
-    private static String wechatRefusal(RawHttp.Answer a) {
+    private static String wechatRefusal(OneShotHttp.Answer a) {
         if (a.status() < 400) {
             return "neither 2xx nor 4xx";
         }
@@ -302,7 +301,7 @@ class HostileInputFuzzTest extends PlatformTest {
         return null;
     }
 
-    private static String alipayRefusal(RawHttp.Answer a) {
+    private static String alipayRefusal(OneShotHttp.Answer a) {
         if (a.status() < 400) {
             return "neither 2xx nor 4xx";
         }
@@ -313,11 +312,11 @@ class HostileInputFuzzTest extends PlatformTest {
         return apiError(a) == null ? null : "neither fail nor the contract's JSON error";
     }
 
-    private static boolean isJson(RawHttp.Answer a) {
+    private static boolean isJson(OneShotHttp.Answer a) {
         return json(a) != null;
     }
 
-    private static JsonNode json(RawHttp.Answer a) {
+    private static JsonNode json(OneShotHttp.Answer a) {
         String type = a.header("Content-Type");
         if (type == null || !type.startsWith("application/json")) {
             return null;
@@ -329,7 +328,7 @@ class HostileInputFuzzTest extends PlatformTest {
         }
     }
 
-    private static String codeOf(RawHttp.Answer a) {
+    private static String codeOf(OneShotHttp.Answer a) {
         String reason = a.header("X-Vendpay-Reason");
         if (reason != null) {
             return reason;

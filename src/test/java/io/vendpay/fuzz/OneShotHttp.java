@@ -1,4 +1,4 @@
-package io.vendpay.testing;
+package io.vendpay.fuzz;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,12 +16,12 @@ import java.util.Map;
  * {@code java.net.http} refuses to (malformed percent-encoding, any header bytes, any Content-Type,
  * a body that is not what Content-Length says). The answer is read to the end, chunked or not.
  */
-public final class RawHttp {
+final class OneShotHttp {
 
     private final String host;
     private final int port;
 
-    public RawHttp(String host, int port) {
+    OneShotHttp(String host, int port) {
         this.host = host;
         this.port = port;
     }
