@@ -6,8 +6,10 @@ import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -35,6 +37,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *       trickles its body holds a socket and at most the limit in memory, never one of Tomcat's threads nor
  *       any admission place;</li>
  *   <li>the whole body must arrive within {@link HttpLimits#bodyReadTimeout()}, or 408;</li>
+ *   <li>all bodies being read or processed at once hold at most {@link HttpLimits#bodyBufferBudget()} of heap:
+ *       a body that does not fit is refused as load (device API 429, the others 503, with {@code Retry-After}),
+ *       so many connections times the limit can never add up to the heap;</li>
  *   <li>a Content-Type that names no concrete type ({@code *}{@code /*}, {@code text/*}) or an unknown charset is
  *       415: nothing after this door has to cope with it.</li>
  * </ul>
@@ -51,10 +56,16 @@ public final class BoundedBodyFilter extends OncePerRequestFilter {
 
     private final HttpLimits limits;
     private final MeterRegistry meters;
+    private final long budget;
+    private final AtomicLong buffered = new AtomicLong();
 
     public BoundedBodyFilter(HttpLimits limits, MeterRegistry meters) {
         this.limits = limits;
         this.meters = meters;
+        this.budget = limits.bodyBufferBudget().toBytes();
+        Gauge.builder("vendpay_http_body_buffered_bytes", buffered, AtomicLong::get)
+                .description("Heap held by request bodies being read or processed, bounded by vendpay.http.body-buffer-budget")
+                .register(meters);
     }
 
     /** The body this filter read for {@code request}; a request on a path it does not guard has none here. */
@@ -104,12 +115,35 @@ public final class BoundedBodyFilter extends OncePerRequestFilter {
             chain.doFilter(new BufferedBodyRequest(request, NONE), response);
             return;
         }
+        int initial = (int) (declared > 0 ? declared : Math.min(limit, 4096));
+        if (!reserve(initial)) {
+            shed(endpoint, request, response, format);
+            return;
+        }
         AsyncContext async = request.startAsync();
         async.setTimeout(limits.bodyReadTimeout().toMillis());
         ServletInputStream in = request.getInputStream();
-        var reader = new BodyReader(async, request, response, in, (int) limit, declared, format, endpoint);
+        var reader = new BodyReader(async, request, response, in, (int) limit, initial, format, endpoint);
         async.addListener(reader);
         in.setReadListener(reader);
+    }
+
+    private boolean reserve(long bytes) {
+        for (long now = buffered.get(); ; now = buffered.get()) {
+            if (now + bytes > budget) {
+                return false;
+            }
+            if (buffered.compareAndSet(now, now + bytes)) {
+                return true;
+            }
+        }
+    }
+
+    private void shed(String endpoint, HttpServletRequest request, HttpServletResponse response, ApiAnswers format) throws IOException {
+        response.setHeader("Retry-After", "1");
+        // the device API's contract says 429 for shed load; the channels retry a 5xx on their schedule
+        refuse(endpoint, request, response, format, endpoint.equals("device_api") ? 429 : 503, "OVERLOADED",
+                "The platform is reading as many request bodies as it holds at once; retry after 1 s");
     }
 
     /** A Content-Type nothing after this door should have to interpret, or {@code null} when it is usable (or absent). */
@@ -192,9 +226,11 @@ public final class BoundedBodyFilter extends OncePerRequestFilter {
         private final byte[] chunk = new byte[8192];
         private byte[] buffer;
         private int size;
+        /** Bytes of the budget this body holds, released once its request is complete. */
+        private long reserved;
 
         BodyReader(AsyncContext async, HttpServletRequest request, HttpServletResponse response, ServletInputStream in,
-                   int limit, long declared, ApiAnswers format, String endpoint) {
+                   int limit, int initial, ApiAnswers format, String endpoint) {
             this.async = async;
             this.request = request;
             this.response = response;
@@ -203,7 +239,8 @@ public final class BoundedBodyFilter extends OncePerRequestFilter {
             this.format = format;
             this.endpoint = endpoint;
             // sized by what was declared (already checked against the limit); a chunked body grows by doubling
-            this.buffer = new byte[declared > 0 ? (int) declared : Math.min(limit, 4096)];
+            this.buffer = new byte[initial];
+            this.reserved = initial;
         }
 
         @Override
@@ -218,7 +255,13 @@ public final class BoundedBodyFilter extends OncePerRequestFilter {
                     return;
                 }
                 if (size + n > buffer.length) {
-                    buffer = Arrays.copyOf(buffer, Math.min(limit, Math.max(buffer.length * 2, size + n)));
+                    int grown = Math.min(limit, Math.max(buffer.length * 2, size + n));
+                    if (!reserve(grown - buffer.length)) {
+                        end(503, "OVERLOADED", "The platform is reading as many request bodies as it holds at once; retry after 1 s");
+                        return;
+                    }
+                    reserved += grown - buffer.length;
+                    buffer = Arrays.copyOf(buffer, grown);
                 }
                 System.arraycopy(chunk, 0, buffer, size, n);
                 size += n;
@@ -249,8 +292,11 @@ public final class BoundedBodyFilter extends OncePerRequestFilter {
             end(408, "REQUEST_TIMEOUT", "The request body did not arrive within " + limits.bodyReadTimeout().toSeconds() + " s");
         }
 
+        /** Every end comes here (dispatched and answered, refused, timed out, client gone): the budget is freed once. */
         @Override
         public void onComplete(AsyncEvent event) {
+            buffered.addAndGet(-reserved);
+            reserved = 0;
         }
 
         @Override

@@ -18,11 +18,15 @@ import org.springframework.util.unit.DataSize;
  * @param bodyReadTimeout  the whole body must have arrived within this, counted from the end of the headers;
  *                         otherwise 408. The body is read without holding a thread, so this bounds memory and
  *                         connections, not threads.
+ * @param bodyBufferBudget heap all request bodies being read or processed at once may hold (each counts its
+ *                         declared length, or what a chunked body has grown to); a body that does not fit is
+ *                         shed as load. 32 MB is 500 notifications at the 64 KB limit, or 10,000 real ones.
  */
 @ConfigurationProperties("vendpay.http")
 public record HttpLimits(
         @DefaultValue("64KB") DataSize notifyBodyLimit,
         @DefaultValue("16KB") DataSize deviceBodyLimit,
         @DefaultValue("256KB") DataSize adminBodyLimit,
-        @DefaultValue("10s") Duration bodyReadTimeout) {
+        @DefaultValue("10s") Duration bodyReadTimeout,
+        @DefaultValue("32MB") DataSize bodyBufferBudget) {
 }

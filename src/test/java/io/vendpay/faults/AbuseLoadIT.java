@@ -177,7 +177,7 @@ class AbuseLoadIT {
             }
             stop.set(true);
             pool.shutdown();
-            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).as("the abusers stopped").isTrue();
+            boolean abusersStopped = pool.awaitTermination(30, TimeUnit.SECONDS);
 
             System.out.printf("abuse: big bodies answered %s, cut off %d; slow uploads opened %d; machines %s; genuine %s; "
                             + "health worst %d ms; heap peak %d MB of %d MB%n", bigAnswers, bigCut.get(), slowOpened.get(),
@@ -200,6 +200,9 @@ class AbuseLoadIT {
                 assertThat(p.count("SELECT COUNT(*) FROM payment_notification WHERE out_trade_no = ?", orderNo))
                         .as("genuine notification of %s stored", orderNo).isEqualTo(1);
             }
+            assertThat(abusersStopped).as("every client got its answer or its connection closed").isTrue();
+            org.awaitility.Awaitility.await("every body's heap budget is given back").atMost(Duration.ofSeconds(20))
+                    .until(() -> prometheus(node, "vendpay_http_body_buffered_bytes", "") == 0);
             machines.forEach(TestMachine::close);
         } finally {
             stop.set(true);
@@ -262,15 +265,16 @@ class AbuseLoadIT {
         return c;
     }
 
-    /** The sum of a Prometheus metric's samples whose labels contain {@code label}. */
+    /** The sum of a Prometheus metric's samples whose labels contain {@code label}; -1 when it is not exposed. */
     private static long prometheus(ServerProcess node, String metric, String label) {
         try {
             var r = HTTP.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/actuator/prometheus")).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            return (long) r.body().lines().filter(l -> l.startsWith(metric + "{") && l.contains(label))
-                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).filter(v -> v > 0).sum();
+            double[] samples = r.body().lines().filter(l -> (l.startsWith(metric + "{") || l.startsWith(metric + " ")) && l.contains(label))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).toArray();
+            return samples.length == 0 ? -1 : (long) java.util.Arrays.stream(samples).filter(v -> v > 0).sum();
         } catch (Exception e) {
-            return 0;
+            return -1;
         }
     }
 }

@@ -1,19 +1,24 @@
 package io.vendpay.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vendpay.testing.Json;
 import io.vendpay.testing.OnMariaDb;
 import io.vendpay.testing.PlatformTest;
 import io.vendpay.testing.RawHttp;
 import io.vendpay.testing.TestMachine;
 import io.vendpay.testing.WechatNotifications;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -33,6 +38,15 @@ class BodyLimitsTest extends PlatformTest {
     int port;
     @Value("${vendpay.data-dir}")
     String dataDir;
+    @Autowired
+    MeterRegistry meters;
+
+    /** A refused body gives its share of the heap budget back, however it ended. */
+    @AfterEach
+    void theBodyBudgetIsGivenBack() {
+        await("the heap budget of the refused bodies is given back").atMost(Duration.ofSeconds(15))
+                .until(() -> meters.get("vendpay_http_body_buffered_bytes").gauge().value() == 0);
+    }
 
     @Test
     void aTwentyMegabyteNotificationIsRefusedOnItsContentLengthBeforeItsBodyArrives() {

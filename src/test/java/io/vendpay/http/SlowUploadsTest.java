@@ -1,6 +1,7 @@
 package io.vendpay.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,8 +19,10 @@ import io.vendpay.testing.PlatformTest;
 import io.vendpay.testing.RawHttp;
 import io.vendpay.testing.TestMachine;
 import io.vendpay.testing.WechatNotifications;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -37,6 +40,8 @@ class SlowUploadsTest extends PlatformTest {
     int port;
     @Value("${vendpay.data-dir}")
     String dataDir;
+    @Autowired
+    MeterRegistry meters;
 
     private final List<RawHttp> slow = new ArrayList<>();
 
@@ -76,6 +81,9 @@ class SlowUploadsTest extends PlatformTest {
             assertThat(slow).as("the slow clients were still connected while the others were served")
                     .filteredOn(c -> !c.isClosedByPeer()).hasSizeGreaterThan(100);
         }
+        slow.forEach(RawHttp::close);
+        await("the heap budget of the abandoned bodies is given back").atMost(Duration.ofSeconds(15))
+                .until(() -> meters.get("vendpay_http_body_buffered_bytes").gauge().value() == 0);
     }
 
     private RawHttp startSlowUpload(String path, Map<String, String> headers) {
