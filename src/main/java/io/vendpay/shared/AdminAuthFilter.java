@@ -14,7 +14,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-/** Operator API authentication: {@code Authorization: Bearer <vendpay.admin.token>} (contract section 1). */
+/**
+ * Operator API authentication: {@code Authorization: Bearer <vendpay.admin.token>} (contract section 1). The
+ * actuator's endpoints are the operator's too (metrics, env, ...), except the ones load balancers and scrapers
+ * call without a token: {@code health} (and its probes), {@code info} and {@code prometheus}, which stays open
+ * so that a Prometheus server scrapes it as usual (docs/operations.md: restrict it at the proxy if needed).
+ */
 @Configuration(proxyBeanMethods = false)
 class AdminAuthFilter {
 
@@ -25,6 +30,13 @@ class AdminAuthFilter {
         }
         byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         var filter = new OncePerRequestFilter() {
+            @Override
+            protected boolean shouldNotFilter(HttpServletRequest request) {
+                // the decoded, normalised path Tomcat maps by: /actuator/health/../metrics is /actuator/metrics
+                String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+                return openActuatorEndpoint(path);
+            }
+
             @Override
             protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                     throws ServletException, IOException {
@@ -38,9 +50,14 @@ class AdminAuthFilter {
             }
         };
         var registration = new FilterRegistrationBean<OncePerRequestFilter>(filter);
-        registration.addUrlPatterns("/api/v1/admin/*");
+        registration.addUrlPatterns("/api/v1/admin/*", "/actuator", "/actuator/*");
         registration.setName("adminAuthentication");
         registration.setOrder(10);
         return registration;
+    }
+
+    static boolean openActuatorEndpoint(String uri) {
+        return uri.equals("/actuator/health") || uri.startsWith("/actuator/health/") || uri.equals("/actuator/info")
+                || uri.equals("/actuator/prometheus");
     }
 }

@@ -9,6 +9,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.transaction.TransactionException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
@@ -89,11 +90,22 @@ class ApiExceptionHandler {
         return uri.startsWith("/api/v1/device/") ? "device_api" : uri.startsWith("/api/v1/admin/") ? "admin_api" : "api";
     }
 
-    /** Anything else; a store failure wrapped in something else is still one. */
+    /**
+     * Anything else; a store failure wrapped in something else is still one. Spring MVC's own refusals of a
+     * request (a missing header, a method argument it cannot bind, ...) carry their 4xx status: they are the
+     * client's error and answered as such, quietly, never as a 500 with a stack trace (issue 9).
+     */
     @ExceptionHandler(Exception.class)
     ResponseEntity<ApiError> unexpected(Exception e, HttpServletRequest request) {
         if (StoreFailures.isUnavailable(e) || StoreFailures.isBusy(e)) {
             return store(e, request);
+        }
+        if (e instanceof ErrorResponse refusal && refusal.getStatusCode().is4xxClientError()) {
+            int status = refusal.getStatusCode().value();
+            log.debug("event=api.refused status={} error=\"{}\"", status, e.toString());
+            String detail = refusal.getBody().getDetail();
+            return ResponseEntity.status(status).body(new ApiError(ApiAnswers.codeFor(status),
+                    detail == null ? ApiAnswers.messageFor(status) : detail));
         }
         return defect(e);
     }

@@ -1,6 +1,7 @@
 package io.vendpay.testing;
 
 import java.net.URLEncoder;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -22,12 +23,17 @@ public final class AlipayNotifications {
 
     /** Signs {@code params} (without sign/sign_type) the way Alipay does, RSA2. */
     public Map<String, String> resign(Map<String, String> params) {
+        return resign(params, StandardCharsets.UTF_8);
+    }
+
+    /** Signs over the bytes of {@code charset}, as Alipay does for a notification whose {@code charset} parameter names it. */
+    public Map<String, String> resign(Map<String, String> params, Charset charset) {
         var p = new LinkedHashMap<>(params);
         p.remove("sign");
         p.remove("sign_type");
         try {
             String sign = AlipaySignature.rsaSign(AlipaySignature.getSignCheckContentV1(new HashMap<>(p)), alipayPrivateKey,
-                    "UTF-8", "RSA2");
+                    charset.name(), "RSA2");
             p.put("sign", sign);
             p.put("sign_type", "RSA2");
             return p;
@@ -37,9 +43,14 @@ public final class AlipayNotifications {
     }
 
     public static byte[] form(Map<String, String> params) {
+        return form(params, StandardCharsets.UTF_8);
+    }
+
+    /** The form body with every value percent-encoded from its bytes in {@code charset}. */
+    public static byte[] form(Map<String, String> params, Charset charset) {
         var b = new StringBuilder();
         params.forEach((k, v) -> b.append(b.length() == 0 ? "" : "&").append(k).append('=')
-                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+                .append(URLEncoder.encode(v, charset)));
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 

@@ -20,6 +20,11 @@ class DeviceAdmissionTest {
         // no secrets, no nonce store: any database work would throw
         var filter = new DeviceSignatureFilter(null, null, meters, full, null);
         var request = new MockHttpServletRequest("POST", "/api/v1/device/orders");
+        // well-formed headers: the cheap checks pass, and admission is the next step, before the secret's lookup
+        request.addHeader("X-Device-Id", "m-1");
+        request.addHeader("X-Timestamp", Long.toString(System.currentTimeMillis()));
+        request.addHeader("X-Nonce", "0123456789abcdef");
+        request.addHeader("X-Signature", "0".repeat(64));
         var response = new MockHttpServletResponse();
         var chain = new MockFilterChain();
 

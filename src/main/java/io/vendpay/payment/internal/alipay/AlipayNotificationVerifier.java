@@ -68,7 +68,8 @@ class AlipayNotificationVerifier {
         boolean valid;
         try {
             // the SDK removes sign and sign_type from the map it is given: give it a copy
-            valid = AlipaySignature.rsaCheckV1(new HashMap<>(params), alipayPublicKey, "UTF-8", "RSA2");
+            // signed over the bytes of the notification's own charset (GBK when the merchant's request named none)
+            valid = AlipaySignature.rsaCheckV1(new HashMap<>(params), alipayPublicKey, signedCharset(params), "RSA2");
         } catch (AlipayApiException | RuntimeException e) {
             valid = false;
         }
@@ -122,6 +123,11 @@ class AlipayNotificationVerifier {
     private Refusal impossible(String reason, String message) {
         alerts.raise("NOTIFICATION_INVALID", "channel=ALIPAY reason=" + reason + " " + message);
         return new Refusal(reason, message);
+    }
+
+    private static String signedCharset(Map<String, String> params) {
+        String charset = params.get("charset");
+        return charset == null || charset.isBlank() ? "UTF-8" : charset;
     }
 
     private static long time(String alipayTime, long fallback) {

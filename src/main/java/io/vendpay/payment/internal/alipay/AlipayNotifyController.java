@@ -1,6 +1,5 @@
 package io.vendpay.payment.internal.alipay;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,6 +7,7 @@ import io.vendpay.payment.internal.NotificationJournal;
 import io.vendpay.payment.internal.NotificationProcessor;
 import io.vendpay.payment.internal.NotifyMetrics;
 import io.vendpay.payment.internal.PaymentProperties;
+import io.vendpay.shared.BoundedBodyFilter;
 import io.vendpay.shared.Failures;
 import io.vendpay.shared.LoadShedder;
 import io.vendpay.shared.StoreFailures;
@@ -25,7 +25,9 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Alipay's notify endpoint (contract section 4): the plain text {@code success} only once the
  * notification is verified and durably stored; anything else makes Alipay re-send it on its
- * schedule. Processing happens afterwards on the notification workers.
+ * schedule. Processing happens afterwards on the notification workers. The form is parsed by
+ * {@link AlipayForm} from the bytes {@link BoundedBodyFilter} read (at most 64 KB, without a thread), in
+ * the charset Alipay encoded it in; the servlet container's parameter parsing is never used.
  */
 @RestController
 @ConditionalOnProperty(prefix = "vendpay.channels.alipay", name = "enabled", havingValue = "true")
@@ -58,13 +60,16 @@ class AlipayNotifyController {
             return ResponseEntity.status(503).body("fail");
         }
         try {
-            Map<String, String> params = new HashMap<>();
-            request.getParameterMap().forEach((k, v) -> params.put(k, v.length == 0 ? "" : v[0]));
+            Map<String, String> params = AlipayForm.parse(request.getContentType(), BoundedBodyFilter.body(request));
             var n = verifier.verify(params, System.currentTimeMillis());
             var stored = journal.store(n, System.currentTimeMillis());
             stored.ifPresent(processor::submit);
             metrics.record("ALIPAY", n.isRefundEvent() ? "refund" : "payment", stored.isPresent() ? "stored" : "duplicate", start);
             return ResponseEntity.ok("success");
+        } catch (AlipayForm.Malformed m) {
+            metrics.record("ALIPAY", "payment", "refused", start);
+            log.warn("event=notify.refused channel=ALIPAY reason={} detail=\"{}\"", m.reason, m.getMessage());
+            return ResponseEntity.status(m.status).header("X-Vendpay-Reason", m.reason).body("fail");
         } catch (AlipayNotificationVerifier.Refusal r) {
             metrics.record("ALIPAY", "payment", "refused", start);
             log.warn("event=notify.refused channel=ALIPAY reason={} detail=\"{}\"", r.reason, r.getMessage());

@@ -8,9 +8,11 @@ import io.vendpay.payment.internal.NotificationJournal;
 import io.vendpay.payment.internal.NotificationProcessor;
 import io.vendpay.payment.internal.NotifyMetrics;
 import io.vendpay.payment.internal.PaymentProperties;
+import io.vendpay.shared.BoundedBodyFilter;
 import io.vendpay.shared.Failures;
 import io.vendpay.shared.LoadShedder;
 import io.vendpay.shared.StoreFailures;
+import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -18,7 +20,6 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -26,7 +27,9 @@ import org.springframework.web.bind.annotation.RestController;
  * WeChat Pay notify endpoints (contract section 4). The answer depends only on verification and
  * on the notification being durably stored: 200 once stored (or already stored), 4xx when it
  * fails verification, 5xx when it could not be stored. Processing happens afterwards on the
- * notification workers; the answer never waits for it, for MQTT, or for any other order.
+ * notification workers; the answer never waits for it, for MQTT, or for any other order. The body is the
+ * raw bytes WeChat signed, read by {@link BoundedBodyFilter} (at most 64 KB, without a thread), whatever
+ * Content-Type it came with: the signature decides, not a message converter.
  */
 @RestController
 @ConditionalOnProperty(prefix = "vendpay.channels.wechat", name = "enabled", havingValue = "true")
@@ -53,13 +56,13 @@ class WechatNotifyController {
     }
 
     @PostMapping(WechatProperties.NOTIFY_PATH)
-    ResponseEntity<Map<String, String>> payment(@RequestHeader HttpHeaders headers, @RequestBody(required = false) byte[] body) {
-        return accept(headers, body, false);
+    ResponseEntity<Map<String, String>> payment(@RequestHeader HttpHeaders headers, HttpServletRequest request) {
+        return accept(headers, BoundedBodyFilter.body(request), false);
     }
 
     @PostMapping(WechatProperties.REFUND_NOTIFY_PATH)
-    ResponseEntity<Map<String, String>> refund(@RequestHeader HttpHeaders headers, @RequestBody(required = false) byte[] body) {
-        return accept(headers, body, true);
+    ResponseEntity<Map<String, String>> refund(@RequestHeader HttpHeaders headers, HttpServletRequest request) {
+        return accept(headers, BoundedBodyFilter.body(request), true);
     }
 
     private ResponseEntity<Map<String, String>> accept(HttpHeaders headers, byte[] body, boolean refund) {
@@ -70,7 +73,7 @@ class WechatNotifyController {
             return fail(503, "OVERLOADED", "busy; retry");
         }
         try {
-            ChannelNotification n = verifier.verify(headers, body == null ? new byte[0] : body, refund, System.currentTimeMillis());
+            ChannelNotification n = verifier.verify(headers, body, refund, System.currentTimeMillis());
             var stored = journal.store(n, System.currentTimeMillis());
             stored.ifPresent(processor::submit);
             metrics.record("WECHAT", kind, stored.isPresent() ? "stored" : "duplicate", start);

@@ -1,4 +1,4 @@
-package io.vendpay.fleet.internal;
+package io.vendpay.shared;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,20 +13,20 @@ import jakarta.servlet.ServletInputStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 
-/** The body the signature filter read is what the controller reads, whichever way it reads it. */
-class CachedBodyRequestTest {
+/** The body the body filter read is what the signature filter and the controller read, whichever way they read it. */
+class BufferedBodyRequestTest {
 
     private static final String BODY = "{\"clientOrderId\":\"c-1\",\"slot\":\"A1\",\"note\":\"冰\"}";
 
     @Test
     void theReaderGivesTheSignedBody() throws IOException {
-        var request = new DeviceSignatureFilter.CachedBodyRequest(original(), BODY.getBytes(StandardCharsets.UTF_8));
+        var request = new BufferedBodyRequest(original(), BODY.getBytes(StandardCharsets.UTF_8));
         assertThat(request.getReader().readLine()).isEqualTo(BODY);
     }
 
     @Test
     void aReadListenerGetsTheWholeBodyThenTheEnd() throws IOException {
-        var request = new DeviceSignatureFilter.CachedBodyRequest(original(), BODY.getBytes(StandardCharsets.UTF_8));
+        var request = new BufferedBodyRequest(original(), BODY.getBytes(StandardCharsets.UTF_8));
         ServletInputStream in = request.getInputStream();
         var read = new ByteArrayOutputStream();
         List<String> calls = new ArrayList<>();
