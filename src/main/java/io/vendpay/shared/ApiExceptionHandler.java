@@ -46,6 +46,16 @@ class ApiExceptionHandler {
         return ResponseEntity.badRequest().body(new ApiError("BAD_PARAMETER", e.getMessage()));
     }
 
+    /**
+     * The query string could not be decoded (a broken percent-escape such as {@code ?limit=%ZZ}, bytes that are
+     * not UTF-8): Tomcat throws when a parameter is first read.
+     */
+    @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+    ResponseEntity<ApiError> undecodableParameters(Exception e) {
+        return ResponseEntity.badRequest().body(new ApiError("BAD_PARAMETER",
+                "The query string could not be decoded: percent-encode it as UTF-8 (RFC 3986)"));
+    }
+
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     ResponseEntity<ApiError> mediaType(HttpMediaTypeNotSupportedException e) {
         return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE)

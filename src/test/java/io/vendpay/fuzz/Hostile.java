@@ -92,7 +92,7 @@ final class Hostile {
             case 2 -> randomBytes(1 + r.nextInt(4000));
             case 3 -> ("\uFEFF" + sample).getBytes(StandardCharsets.UTF_8);
             case 4 -> ("/*x*/" + sample).getBytes(StandardCharsets.UTF_8);
-            case 5 -> sample.replaceFirst("\\{", "{\"a\":1,\"a\":2,").getBytes(StandardCharsets.UTF_8);
+            case 5 -> sample.replaceFirst("\\{", java.util.regex.Matcher.quoteReplacement("{\"a\":1,\"a\":2,")).getBytes(StandardCharsets.UTF_8);
             case 6 -> jsonValue().getBytes(StandardCharsets.UTF_8);
             case 7 -> sample.getBytes(StandardCharsets.UTF_16);
             default -> (sample + sample).getBytes(StandardCharsets.UTF_8);

@@ -402,7 +402,8 @@ class HostileInputFuzzTest extends PlatformTest {
             }
             case 2 -> {
                 String field = h.oneOf("clientOrderId", "slot", "channel");
-                String body = valid.replaceFirst("\"" + field + "\":\"[^\"]*\"", "\"" + field + "\":" + h.jsonValue());
+                String body = valid.replaceFirst("\"" + field + "\":\"[^\"]*\"",
+                        java.util.regex.Matcher.quoteReplacement("\"" + field + "\":" + h.jsonValue()));
                 if (h.chance(30)) {
                     body = valid.replaceFirst("\"" + field + "\":\"[^\"]*\",?", "");
                 }
@@ -561,7 +562,10 @@ class HostileInputFuzzTest extends PlatformTest {
         String extraSlots = "";
         switch (h.below(12)) {
             case 0 -> price = h.oneOf("0", "-350", "10000001", h.notAnInteger());
-            case 1 -> stock = h.oneOf("11", "-1", "2147483647", h.notAnInteger());
+            case 1 -> {
+                String value = h.notAnInteger();
+                stock = value.equals("0") || value.equals("-0") ? "11" : h.oneOf("11", "-1", "2147483647", value);   // 0 is a valid stock
+            }
             case 2 -> capacity = h.oneOf("0", "10001", "-10", h.notAnInteger());
             case 3 -> slot = h.oneOf("\"\"", "\"A1B2C3D4E\"", "\"a-1\"", "\"" + Hostile.jsonEscape(h.text()) + "_!\"", "1", "null");
             case 4 -> extraSlots = ",{\"slot\":\"A1\",\"productId\":\"p\",\"productName\":\"P\",\"priceFen\":1,\"stock\":0,\"capacity\":1}";
@@ -580,7 +584,10 @@ class HostileInputFuzzTest extends PlatformTest {
                 return h.oneOf("{\"name\":\"Fuzz\",\"location\":\"Lab\"}", "{\"name\":\"Fuzz\",\"slots\":{}}", "[]", "null", "",
                         "{\"name\":\"Fuzz\",\"slots\":[null]}", "{\"name\":\"Fuzz\",\"slots\":[1]}", "{", "\"x\"");
             }
-            default -> price = h.jsonValue().matches("[1-9][0-9]{0,6}") ? "0" : h.jsonValue();
+            default -> {
+                String value = h.jsonValue();
+                price = value.matches("[1-9][0-9]{0,6}") ? "0" : value;   // a valid price would make the spec valid
+            }
         }
         return "{\"name\":" + name + ",\"location\":" + location + ",\"slots\":[{\"slot\":" + slot + ",\"productId\":" + productId
                 + ",\"productName\":" + productName + ",\"priceFen\":" + price + ",\"stock\":" + stock + ",\"capacity\":" + capacity + "}"
