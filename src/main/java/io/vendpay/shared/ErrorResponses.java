@@ -21,7 +21,7 @@ public final class ErrorResponses {
         response.getOutputStream().write(body);
     }
 
-    static String escape(String s) {
+    public static String escape(String s) {
         StringBuilder b = new StringBuilder(s.length() + 8);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

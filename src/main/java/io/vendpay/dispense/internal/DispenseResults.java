@@ -6,6 +6,7 @@ import io.vendpay.dispense.DispenseFailed;
 import io.vendpay.dispense.DispenseSucceeded;
 import io.vendpay.fleet.DispenseResultReported;
 import io.vendpay.shared.Alerts;
+import io.vendpay.shared.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -43,18 +44,19 @@ class DispenseResults {
     void on(DispenseResultReported r) {
         var command = commands.find(r.cmdId()).orElse(null);
         if (command == null) {
-            log.warn("event=dispense.result_unknown_command device={} cmd_id={} order_no={}", r.deviceId(), r.cmdId(), r.orderNo());
+            log.warn("event=dispense.result_unknown_command device={} cmd_id=\"{}\" order_no=\"{}\"", r.deviceId(), LogText.of(r.cmdId()),
+                    LogText.of(r.orderNo()));
             return;
         }
         if (!command.deviceId().equals(r.deviceId())) {
-            alerts.raise("DISPENSE_RESULT_WRONG_DEVICE", "cmd_id=" + r.cmdId() + " reported_by=" + r.deviceId()
+            alerts.raise("DISPENSE_RESULT_WRONG_DEVICE", "cmd_id=" + command.cmdId() + " reported_by=" + r.deviceId()
                     + " expected=" + command.deviceId());
             return;
         }
         if (r.orderNo() != null && !command.orderNo().equals(r.orderNo())) {
             // the machine's firmware or its state is broken: which order did it vend? Neither is settled from this.
             alerts.raise("DISPENSE_RESULT_MISMATCH", "cmd_id=" + r.cmdId() + " is order " + command.orderNo() + " but the result from "
-                    + r.deviceId() + " names order " + clip(r.orderNo()) + "; not applied");
+                    + r.deviceId() + " names order \"" + LogText.of(r.orderNo()) + "\"; not applied");
             return;
         }
         long now = System.currentTimeMillis();
@@ -69,10 +71,6 @@ class DispenseResults {
                 events.publishEvent(new DispenseFailed(command.orderNo(), command.cmdId(), command.deviceId(), reason(r.reason())));
             }
         });
-    }
-
-    private static String clip(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 
     private static String reason(String reason) {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vendpay.fleet.DispenseResultReported;
 import io.vendpay.shared.Alerts;
+import io.vendpay.shared.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -103,11 +104,7 @@ class MachineEventIntake {
 
     private void refuseStock(String deviceId, String topic, String slot, String stock, String why) {
         reject("BAD_STOCK", topic, "slot " + slot + " stock " + stock + ": " + why);
-        alerts.raise("STOCK_REPORT_INVALID", "device=" + deviceId + " slot=" + clip(slot) + " stock=" + clip(stock) + " (" + why + "; not taken)");
-    }
-
-    private static String clip(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+        alerts.raise("STOCK_REPORT_INVALID", "device=" + deviceId + " slot=\"" + LogText.of(slot) + "\" stock=\"" + LogText.of(stock) + "\" (" + why + "; not taken)");
     }
 
     private void withRetries(Runnable work, String topic) {
@@ -142,7 +139,7 @@ class MachineEventIntake {
 
     private void reject(String why, String topic, String detail) {
         Counter.builder("vendpay_machine_events_rejected").tag("reason", why).register(meters).increment();
-        log.warn("event=machine_event.rejected reason={} topic={} detail=\"{}\"", why, topic, detail);
+        log.warn("event=machine_event.rejected reason={} topic={} detail=\"{}\"", why, LogText.of(topic), LogText.of(detail));
     }
 
     static String deviceOf(String topic) {
