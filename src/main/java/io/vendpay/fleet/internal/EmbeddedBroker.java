@@ -60,6 +60,7 @@ class EmbeddedBroker implements SmartLifecycle {
             log.info("event=mqtt.broker.external url={} (an MQTT broker already listens there; the embedded one stays off)", props.url());
             return;
         }
+        long t0 = System.nanoTime();
         try {
             var p = new Properties();
             p.setProperty("host", host);
@@ -78,7 +79,8 @@ class EmbeddedBroker implements SmartLifecycle {
                 throw e;
             }
             server = broker;
-            log.info("event=mqtt.broker.started host={} port={} sessions=memory", host, port);
+            log.info("event=mqtt.broker.started host={} port={} broker=moquette sessions=memory start_ms={}", host, port,
+                    (System.nanoTime() - t0) / 1_000_000);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the embedded MQTT broker on " + host + ":" + port
                     + "; free the port or set vendpay.mqtt.url to a running broker", e);
