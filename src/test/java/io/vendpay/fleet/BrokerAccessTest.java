@@ -85,6 +85,11 @@ class BrokerAccessTest extends PlatformTest {
                 throw new AssertionError("received another machine's command");
             });
             assertThat(token.getGrantedQos()[0]).isEqualTo(0x80);
+            for (String wider : new String[] {"vend/+/cmd", "vend/#", "#"}) {
+                assertThat(spy.subscribeWithResponse(wider, 1, (t, m) -> {
+                    throw new AssertionError("received a command through " + wider);
+                }).getGrantedQos()[0]).as("a wildcard over every machine's commands: %s", wider).isEqualTo(0x80);
+            }
             var order = victim.newOrder();
             platform.pay(order);
             assertThat(victim.nextCommand(10)).isNotNull();

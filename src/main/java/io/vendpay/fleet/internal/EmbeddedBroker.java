@@ -2,52 +2,77 @@ package io.vendpay.fleet.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.List;
-import java.util.Properties;
+import java.util.Comparator;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
-import io.moquette.broker.Server;
+import com.hivemq.embedded.EmbeddedExtension;
+import com.hivemq.embedded.EmbeddedHiveMQ;
+import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
+import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
+import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
+import com.hivemq.extension.sdk.api.auth.parameter.TopicPermission;
+import com.hivemq.extension.sdk.api.packets.auth.DefaultAuthorizationBehaviour;
+import com.hivemq.extension.sdk.api.packets.auth.ModifiableDefaultPermissions;
+import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
+import com.hivemq.extension.sdk.api.services.Services;
+import com.hivemq.extension.sdk.api.services.builder.Builders;
 import io.vendpay.shared.LocalPorts;
-import io.moquette.broker.config.MemoryConfig;
-import io.moquette.broker.security.IAuthenticator;
-import io.moquette.broker.security.IAuthorizatorPolicy;
-import io.moquette.broker.subscriptions.Topic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * The in-process MQTT broker of the embedded default (Moquette). Machines log in with
+ * The in-process MQTT broker of the embedded default (HiveMQ CE, embedded). Machines log in with
  * client id = username = device id and their secret as password; each may publish only to
- * {@code vend/<own id>/evt} and subscribe only to {@code vend/<own id>/cmd}. The platform's
- * own account may publish every {@code cmd} topic and read every {@code evt} topic; a Last Will
- * must obey the same rules ({@link WillGuard}).
+ * {@code vend/<own id>/evt} and subscribe only to {@code vend/<own id>/cmd}. The platform's own
+ * account may publish every {@code cmd} topic and read every {@code evt} topic.
  * <p>
- * It keeps its sessions in memory only. It lives and dies with the node: what its store could keep
- * across a crash (commands queued for a machine that is away, a result not yet handed to the
- * platform) is what the platform's own durable re-send recovers anyway: the command stays in
- * {@code dispense_command} and is re-published under the same cmdId, and the machine answers a
- * repeated cmdId with its stored result (contract section 5). Moquette 0.17's persisted in-flight
- * state is what wedged it after a kill -9 ({@code IllegalArgumentException: increment : 0} in
- * {@code PostOffice.publish2Subscribers}, then "Session command queue is full" and no command
- * delivered again). Machines subscribe on every connect, as the simulated ones do.
+ * The topic rules are HiveMQ's own default permissions, set per connection when it logs in, with
+ * "deny" for everything they do not name and no retained publish anywhere. HiveMQ applies the same
+ * permissions to a client's Last Will when it connects: a will on a topic the client may not publish
+ * to, or a retained will, is answered CONNACK "not authorized" and the connection closed, so no such
+ * will is ever stored, let alone published.
+ * <p>
+ * What it keeps across a crash: nothing. Its persistence is in memory (its folder under the data
+ * directory is wiped at every start), so a {@code kill -9} or a restart loses the sessions,
+ * subscriptions and in-flight messages it held. That is by design: what it held (a command on its way
+ * to a machine that is away, a result not yet handed to the platform) is what the platform's own
+ * durable re-send recovers anyway: the command stays in {@code dispense_command} and is re-published
+ * under the same cmdId, and the machine answers a repeated cmdId with its stored result (contract
+ * section 5). Machines subscribe on every connect, as the simulated ones do. It serves one node only.
  */
 @Component
 class EmbeddedBroker implements SmartLifecycle {
 
     static final int PHASE = 0;
     private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
+    private static final long START_TIMEOUT_S = 60;
 
     private final MqttProperties props;
     private final DeviceSecrets secrets;
-    private volatile Server server;
+    private final Path folder;
+    private volatile EmbeddedHiveMQ server;
     private volatile boolean guarded;
 
-    EmbeddedBroker(MqttProperties props, DeviceSecrets secrets) {
+    EmbeddedBroker(MqttProperties props, DeviceSecrets secrets, @Value("${vendpay.data-dir:./data}") String dataDir) {
         this.props = props;
         this.secrets = secrets;
+        this.folder = Path.of(dataDir).toAbsolutePath().resolve("mqtt-broker");
     }
 
     @Override
@@ -60,37 +85,66 @@ class EmbeddedBroker implements SmartLifecycle {
             log.info("event=mqtt.broker.external url={} (an MQTT broker already listens there; the embedded one stays off)", props.url());
             return;
         }
+        long t0 = System.nanoTime();
+        EmbeddedHiveMQ broker = null;
         try {
-            var p = new Properties();
-            p.setProperty("host", host);
-            p.setProperty("port", Integer.toString(port));
-            p.setProperty("allow_anonymous", "false");
-            p.setProperty("persistence_enabled", "false");
-            p.setProperty("telemetry_enabled", "false");
-            p.setProperty("websocket_port", "disabled");
-            p.setProperty("netty.mqtt.message_size", "65536");
-            var broker = new Server();
-            broker.startServer(new MemoryConfig(p), List.of(), null, new DeviceAuthenticator(), new TopicPolicy());
-            try {
-                guardWills(broker);
-            } catch (RuntimeException e) {
-                broker.stopServer();
-                throw e;
+            Path conf = folder.resolve("conf");
+            Path data = folder.resolve("data");
+            Path extensions = folder.resolve("extensions");
+            wipe(folder);
+            Files.createDirectories(conf);
+            Files.createDirectories(data);
+            Files.createDirectories(extensions);
+            Files.writeString(conf.resolve("config.xml"), config(host, port));
+            var extension = EmbeddedExtension.builder()
+                    .withId("vendpay-devices").withName("vendpay device login and topic rules").withVersion("1")
+                    .withPriority(1000).withStartPriority(1000)
+                    .withExtensionMain(new DeviceRules())
+                    .build();
+            broker = EmbeddedHiveMQ.builder()
+                    .withConfigurationFolder(conf).withDataFolder(data).withExtensionsFolder(extensions)
+                    .withEmbeddedExtension(extension)
+                    .withoutLoggingBootstrap()
+                    .build();
+            broker.start().get(START_TIMEOUT_S, TimeUnit.SECONDS);
+            if (!guarded) {
+                throw new IllegalStateException("the device rules extension did not start");
             }
             server = broker;
-            log.info("event=mqtt.broker.started host={} port={} sessions=memory", host, port);
+            log.info("event=mqtt.broker.started host={} port={} broker=hivemq-ce sessions=memory start_ms={}", host, port,
+                    (System.nanoTime() - t0) / 1_000_000);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start the embedded MQTT broker on " + host + ":" + port
-                    + "; free the port or set vendpay.mqtt.url to a running broker", e);
+            throw new UncheckedIOException("Cannot prepare the embedded MQTT broker's folder " + folder, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopQuietly(broker);
+            throw new IllegalStateException("Interrupted while starting the embedded MQTT broker", e);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            stopQuietly(broker);
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException("Cannot start the embedded MQTT broker on " + host + ":" + port
+                    + " (" + cause + "); free the port or set vendpay.mqtt.url to a running broker", cause);
         }
     }
 
     @Override
     public void stop() {
-        Server s = server;
+        EmbeddedHiveMQ s = server;
         server = null;
-        if (s != null) {
-            s.stopServer();
+        guarded = false;
+        stopQuietly(s);
+    }
+
+    private static void stopQuietly(EmbeddedHiveMQ s) {
+        if (s == null) {
+            return;
+        }
+        try {
+            s.stop().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            log.warn("event=mqtt.broker.stop_failed error=\"{}\"", e.toString());
         }
     }
 
@@ -104,94 +158,135 @@ class EmbeddedBroker implements SmartLifecycle {
         return PHASE;
     }
 
-    /**
-     * Puts {@link WillGuard} into every new connection's pipeline. Moquette offers no hook for it: its
-     * acceptor adds an optional handler of its own ({@code metrics}, unused here) between the decoder
-     * and the broker for each connection it accepts, and that slot is filled here, by reflection, on the
-     * version pinned in the pom (BrokerAccessTest fails if it stops working). Until it is in place no
-     * machine may log in, so no connection is ever served without it.
-     */
-    private void guardWills(Server broker) {
-        try {
-            var acceptorField = Server.class.getDeclaredField("acceptor");
-            acceptorField.setAccessible(true);
-            Object acceptor = acceptorField.get(broker);
-            var slot = acceptor.getClass().getDeclaredField("metrics");
-            slot.setAccessible(true);
-            if (((java.util.Optional<?>) slot.get(acceptor)).isPresent()) {
-                throw new IllegalStateException("Moquette's metrics handler is in use; the will guard has no slot");
-            }
-            slot.set(acceptor, java.util.Optional.of(new WillGuard(this::mayPublish)));
-            guarded = true;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("Cannot install the embedded broker's will guard (Moquette's internals changed?): "
-                    + e + "; run an external broker with an ACL instead (vendpay.mqtt.url, docs/operations.md)", e);
-        }
-    }
-
-    /** Whether {@code user} may publish on {@code topic}: the topic rules, for publishes and wills alike. */
-    private boolean mayPublish(String topic, String user) {
-        if (simulator(user)) {
-            return topic.startsWith("vend/") && topic.endsWith("/evt") && topic.indexOf('/', 5) == topic.length() - 4;
-        }
-        if (props.username().equals(user)) {
-            return topic.startsWith("vend/") && topic.endsWith("/cmd") && topic.indexOf('/', 5) == topic.length() - 4;
-        }
-        return topic.equals("vend/" + user + "/evt");
-    }
-
     boolean embedded() {
         return server != null;
-    }
-
-    private boolean simulator(String user) {
-        return props.simulatorUsername() != null && !props.simulatorUsername().isBlank() && props.simulatorUsername().equals(user);
     }
 
     static boolean isLocal(String host) {
         return host != null && (host.equals("127.0.0.1") || host.equals("localhost") || host.equals("0.0.0.0") || host.equals("::1"));
     }
 
+    /** In-memory persistence, no usage statistics sent anywhere, no retained messages, packets up to 64 KiB. */
+    private static String config(String host, int port) {
+        return """
+                <?xml version="1.0"?>
+                <hivemq>
+                    <listeners>
+                        <tcp-listener>
+                            <port>%d</port>
+                            <bind-address>%s</bind-address>
+                        </tcp-listener>
+                    </listeners>
+                    <persistence>
+                        <mode>in-memory</mode>
+                    </persistence>
+                    <mqtt>
+                        <packets>
+                            <max-packet-size>65536</max-packet-size>
+                        </packets>
+                    </mqtt>
+                    <anonymous-usage-statistics>
+                        <enabled>false</enabled>
+                    </anonymous-usage-statistics>
+                </hivemq>
+                """.formatted(port, host);
+    }
 
-    private final class DeviceAuthenticator implements IAuthenticator {
-        @Override
-        public boolean checkValid(String clientId, String username, byte[] password) {
-            if (username == null || password == null || !guarded) {
-                return false;
+    private static void wipe(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
             }
-            if (username.equals(props.username())) {
-                return props.password() != null
-                        && MessageDigest.isEqual(props.password().getBytes(StandardCharsets.UTF_8), password);
-            }
-            if (simulator(username)) {
-                return props.simulatorPassword() != null
-                        && MessageDigest.isEqual(props.simulatorPassword().getBytes(StandardCharsets.UTF_8), password);
-            }
-            if (!username.equals(clientId)) {
-                return false;
-            }
-            return secrets.secret(username)
-                    .map(s -> MessageDigest.isEqual(s.getBytes(StandardCharsets.UTF_8), password))
-                    .orElse(false);
         }
     }
 
-    private final class TopicPolicy implements IAuthorizatorPolicy {
+    private boolean simulator(String user) {
+        return props.simulatorUsername() != null && !props.simulatorUsername().isBlank() && props.simulatorUsername().equals(user);
+    }
+
+    private static boolean matches(String configured, byte[] given) {
+        return configured != null && MessageDigest.isEqual(configured.getBytes(StandardCharsets.UTF_8), given);
+    }
+
+    /** The extension: one authenticator for every connection; the permissions it grants are the topic rules. */
+    private final class DeviceRules implements ExtensionMain {
         @Override
-        public boolean canWrite(Topic topic, String user, String client) {
-            return mayPublish(topic.toString(), user);
+        public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
+            var authenticator = new DeviceAuthenticator();
+            Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
+            guarded = true;
         }
 
         @Override
-        public boolean canRead(Topic topic, String user, String client) {
-            String t = topic.toString();
-            if (simulator(user)) {
-                return t.equals("vend/+/cmd") || t.startsWith("$share/") && t.endsWith("/vend/+/cmd");
-            }
-            if (props.username().equals(user)) {
-                return t.equals("vend/+/evt") || (t.startsWith("vend/") && t.endsWith("/evt"));
-            }
-            return t.equals("vend/" + user + "/cmd");
+        public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {
+            guarded = false;
         }
+    }
+
+    private final class DeviceAuthenticator implements SimpleAuthenticator {
+        @Override
+        public void onConnect(SimpleAuthInput input, SimpleAuthOutput output) {
+            var connect = input.getConnectPacket();
+            String clientId = connect.getClientId();
+            String user = connect.getUserName().orElse(null);
+            byte[] password = connect.getPassword().map(EmbeddedBroker::bytes).orElse(null);
+            if (user == null || password == null) {
+                output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "username and password required");
+                return;
+            }
+            ModifiableDefaultPermissions permissions = output.getDefaultPermissions();
+            permissions.setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
+            if (user.equals(props.username())) {
+                if (!matches(props.password(), password)) {
+                    output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "bad username or password");
+                    return;
+                }
+                permissions.add(publish("vend/+/cmd"));
+                permissions.add(subscribe("vend/+/evt"));
+            } else if (simulator(user)) {
+                if (!matches(props.simulatorPassword(), password)) {
+                    output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "bad username or password");
+                    return;
+                }
+                permissions.add(publish("vend/+/evt"));
+                permissions.add(subscribe("vend/+/cmd"));
+            } else {
+                if (!user.equals(clientId) || !secrets.secret(user).map(s -> matches(s, password)).orElse(false)) {
+                    output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "bad username or password");
+                    return;
+                }
+                // a device id is [A-Za-z0-9_-]{1,32} (DeviceAdminController): never a wildcard or a level separator
+                permissions.add(publish("vend/" + user + "/evt"));
+                permissions.add(subscribe("vend/" + user + "/cmd"));
+            }
+            output.authenticateSuccessfully();
+        }
+    }
+
+    /** May publish there, never retained: a retained event would be replayed to the platform on every subscribe. */
+    private static TopicPermission publish(String filter) {
+        return Builders.topicPermission().topicFilter(filter)
+                .type(TopicPermission.PermissionType.ALLOW)
+                .activity(TopicPermission.MqttActivity.PUBLISH)
+                .retain(TopicPermission.Retain.NOT_RETAINED)
+                .build();
+    }
+
+    /** May subscribe there, directly or through a shared subscription (several nodes or bench gateways splitting one stream). */
+    private static TopicPermission subscribe(String filter) {
+        return Builders.topicPermission().topicFilter(filter)
+                .type(TopicPermission.PermissionType.ALLOW)
+                .activity(TopicPermission.MqttActivity.SUBSCRIBE)
+                .sharedSubscription(TopicPermission.SharedSubscription.ALL)
+                .build();
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        var copy = new byte[b.remaining()];
+        b.duplicate().get(copy);
+        return copy;
     }
 }

@@ -28,6 +28,7 @@ record BenchOptions(
         boolean findCapacity,
         Path jfr,
         Duration chaosKillAt,
+        boolean embeddedBroker,
         Map<String, String> springProperties) {
 
     static final String USAGE = """
@@ -44,6 +45,8 @@ record BenchOptions(
               --target URL             run against an already running server instead of starting one
               --admin-token T          its operator token (or VENDPAY_ADMIN_TOKEN)
               --mqtt-url URL           its broker (default tcp://127.0.0.1:1883)
+              --broker embedded        the server the bench starts runs its embedded broker on a free port, even
+                                       when an MQTT broker listens on 1883 (default: that broker when it listens)
               --mqtt-username U --mqtt-password P
                                        the broker account the bench drives many machines with (the embedded broker's
                                        vendpay.mqtt.simulator-username/password; none for an anonymous broker)
@@ -114,6 +117,13 @@ record BenchOptions(
         String mqttUrl = named.containsKey("mqtt-url") ? named.remove("mqtt-url") : "tcp://127.0.0.1:1883";
         String mqttUser = named.remove("mqtt-username");
         String mqttPassword = named.remove("mqtt-password");
+        String broker = named.remove("broker");
+        if (broker != null && !broker.equals("embedded")) {
+            throw new IllegalArgumentException("--broker takes embedded");
+        }
+        if (broker != null && target != null) {
+            throw new IllegalArgumentException("--broker embedded is for the server the bench starts itself, not with --target");
+        }
         Path jfr = named.containsKey("jfr") ? Path.of(named.remove("jfr")).toAbsolutePath() : null;
         Duration chaosKillAt = null;
         String chaos = named.remove("chaos");
@@ -139,7 +149,7 @@ record BenchOptions(
             throw new IllegalArgumentException("--machines must be at least 1");
         }
         return new BenchOptions(scenario, store, machines, duration, warmup, multiplier, seed, json, html, target, token, mqttUrl, mqttUser,
-                mqttPassword, findCapacity, jfr, chaosKillAt, spring);
+                mqttPassword, findCapacity, jfr, chaosKillAt, broker != null, spring);
     }
 
     static Duration parseDuration(String s) {

@@ -97,7 +97,7 @@ final class LaunchedServer extends BenchServer {
         String mqttUser = null;
         String mqttPassword = null;
         String brokerSession = null;
-        if (LocalPorts.listening("127.0.0.1", 1883)) {
+        if (!o.embeddedBroker() && LocalPorts.listening("127.0.0.1", 1883)) {
             mqttUrl = "tcp://127.0.0.1:1883";
             brokerSession = "vendpay-bench-" + runTag;
             cmd.add("--vendpay.mqtt.url=" + mqttUrl);
