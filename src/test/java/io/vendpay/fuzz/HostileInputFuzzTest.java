@@ -187,7 +187,12 @@ class HostileInputFuzzTest extends PlatformTest {
                     // the broker's bound on a message is 64 KB: a machine that sends more is disconnected (BrokerAccessTest)
                     payload = payload.substring(0, 60_000);
                 }
-                machine.publish(payload);
+                try {
+                    machine.publish(payload);
+                } catch (IllegalStateException e) {
+                    throw new AssertionError("machine event " + i + " (seed " + seed + ", " + payload.length() + " chars) not published: "
+                            + e.getMessage() + "; previous kinds sent fine", e);
+                }
                 REPORT.count("machine events", kindOf(payload), "taken or rejected");
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> machineEventsHandled() >= handled + n);

@@ -229,12 +229,26 @@ public final class TestMachine implements AutoCloseable {
     }
 
     public void publish(String json) {
-        try {
-            var m = new MqttMessage(json.getBytes(StandardCharsets.UTF_8));
-            m.setQos(1);
-            mqtt.publish("vend/" + deviceId + "/evt", m);
-        } catch (MqttException e) {
-            throw new IllegalStateException(e);
+        long giveUp = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try {
+                var m = new MqttMessage(json.getBytes(StandardCharsets.UTF_8));
+                m.setQos(1);
+                mqtt.publish("vend/" + deviceId + "/evt", m);
+                return;
+            } catch (MqttException e) {
+                // Paho counts a QoS 1 publish in flight until its PUBACK is processed, a little after the
+                // synchronous publish returns: a fast loop of publishes can find its window (10) full
+                if (e.getReasonCode() != MqttException.REASON_CODE_MAX_INFLIGHT || System.nanoTime() > giveUp) {
+                    throw new IllegalStateException(e);
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(ie);
+                }
+            }
         }
     }
 
