@@ -75,9 +75,10 @@ public final class TestMachine implements AutoCloseable {
     }
 
     /**
-     * Connects as a machine does: a CONNECT that timed out, or a connection the broker dropped (Moquette
-     * 0.17 may drop one whose SUBSCRIBE arrives while it is still finishing the CONNECT, moquette issue
-     * 821), is tried again (twice at most); a refused one (bad credentials, not authorised) fails at once.
+     * Connects as a machine does: a CONNECT that timed out, or a connection the broker dropped (a broker
+     * restarting, or one that drops a connection whose SUBSCRIBE arrives while it is still finishing the
+     * CONNECT, as Moquette did), is tried again (twice at most); a refused one (bad credentials, not
+     * authorised) fails at once.
      */
     void connect() {
         for (int attempt = 1; ; attempt++) {

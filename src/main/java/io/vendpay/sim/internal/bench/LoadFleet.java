@@ -121,8 +121,9 @@ final class LoadFleet implements AutoCloseable {
     /**
      * Connects the shared MQTT connections; {@code onCommand} gets (deviceId, command) for every DISPENSE.
      * The subscription is made on every (re)connect, as the platform and the simulated machines make
-     * theirs: Moquette 0.17 may drop a connection whose SUBSCRIBE arrives while it is still finishing
-     * the CONNECT (moquette issue 821), and the reconnect must not come back deaf.
+     * theirs: a broker that restarts keeps no subscription of a clean session (and some brokers drop a
+     * connection whose SUBSCRIBE arrives while it is still finishing the CONNECT), and the reconnect must
+     * not come back deaf.
      */
     void connect(BiConsumer<String, JsonNode> onCommand) throws MqttException, InterruptedException {
         subscriber = client("sub");
