@@ -8,6 +8,7 @@ import io.vendpay.payment.internal.ChannelGateway;
 import io.vendpay.payment.internal.ChannelNotification;
 import io.vendpay.payment.internal.NotificationJournal;
 import io.vendpay.payment.internal.NotificationProcessor;
+import io.vendpay.shared.Alerts;
 import org.springframework.stereotype.Service;
 
 /** Outbound calls to the payment channels. */
@@ -18,10 +19,10 @@ public class PaymentGateway {
     private final NotificationJournal journal;
     private final NotificationProcessor processor;
 
-    private final io.vendpay.shared.Alerts alerts;
+    private final Alerts alerts;
 
     PaymentGateway(List<ChannelGateway> gateways, NotificationJournal journal, NotificationProcessor processor,
-                   io.vendpay.shared.Alerts alerts) {
+                   Alerts alerts) {
         this.alerts = alerts;
         gateways.forEach(g -> channels.put(g.channel(), g));
         this.journal = journal;

@@ -143,20 +143,6 @@ final class Hostile {
     }
 
     static String jsonEscape(String s) {
-        var b = new StringBuilder(s.length() + 8);
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.toString();
+        return io.vendpay.shared.ErrorResponses.escape(s);
     }
 }

@@ -55,9 +55,20 @@ public final class RawHttp implements AutoCloseable {
     }
 
     public static byte[] head(String requestLine, Map<String, String> headers) {
-        var b = new StringBuilder(requestLine).append("\r\nHost: 127.0.0.1\r\n");
-        headers.forEach((k, v) -> b.append(k).append(": ").append(v).append("\r\n"));
-        return b.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+        return head(requestLine, headers, StandardCharsets.ISO_8859_1);
+    }
+
+    /** The head with header values encoded in {@code values} (a hostile client may send UTF-8 there). */
+    public static byte[] head(String requestLine, Map<String, String> headers, java.nio.charset.Charset values) {
+        var b = new ByteArrayOutputStream();
+        b.writeBytes((requestLine + "\r\nHost: 127.0.0.1\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        headers.forEach((k, v) -> {
+            b.writeBytes((k + ": ").getBytes(StandardCharsets.ISO_8859_1));
+            b.writeBytes(v.getBytes(values));
+            b.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        });
+        b.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        return b.toByteArray();
     }
 
     public static byte[] concat(byte[] a, byte[] b) {
