@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * {@code bench --scenario NAME [--store h2|mariadb] [--machines N] [--duration 120s] [--peak-multiplier 10]
- * [--seed S] [--json PATH] [--html PATH] [--target URL --admin-token T] [--find-capacity] [--chaos kill-server-at=60s]}, plus any
+ * [--rate R] [--seed S] [--json PATH] [--html PATH] [--target URL --admin-token T] [--find-capacity] [--chaos kill-server-at=60s]}, plus any
  * {@code --spring.datasource.*} to pass to a server the bench starts itself.
  */
 record BenchOptions(
@@ -29,6 +29,7 @@ record BenchOptions(
         Path jfr,
         Duration chaosKillAt,
         boolean embeddedBroker,
+        Double rate,
         Map<String, String> springProperties) {
 
     static final String USAGE = """
@@ -39,6 +40,8 @@ record BenchOptions(
               --warmup 30s             base-rate load first, not measured (a fresh JVM spends its first
                                        minute compiling; production servers are warm); audited like the rest
               --peak-multiplier 10     peak rate / base rate
+              --rate R                 instead of the scenario's shape, R orders/s for the whole run (e.g. 100, below
+                                       the knee: the cost of an order with nothing queued); machines default to 10 R
               --seed S                 random seed (default 42): same seed, same load
               --json PATH              write the results as JSON
               --html PATH              write the charts (default: next to --json, .html)
@@ -117,6 +120,10 @@ record BenchOptions(
         String mqttUrl = named.containsKey("mqtt-url") ? named.remove("mqtt-url") : "tcp://127.0.0.1:1883";
         String mqttUser = named.remove("mqtt-username");
         String mqttPassword = named.remove("mqtt-password");
+        Double rate = named.containsKey("rate") ? Double.valueOf(named.remove("rate")) : null;
+        if (rate != null && !(rate > 0 && rate <= 100_000)) {
+            throw new IllegalArgumentException("--rate must be between 0 and 100000 orders/s");
+        }
         String broker = named.remove("broker");
         if (broker != null && !broker.equals("embedded")) {
             throw new IllegalArgumentException("--broker takes embedded");
@@ -142,6 +149,9 @@ record BenchOptions(
         if (chaosKillAt != null && (target != null || findCapacity)) {
             throw new IllegalArgumentException("--chaos kills the server the bench starts itself: not with --target or --find-capacity");
         }
+        if (rate != null && findCapacity) {
+            throw new IllegalArgumentException("--rate fixes the load; --find-capacity searches for it: one or the other");
+        }
         if (findCapacity && !scenario.equals("lunch-rush")) {
             throw new IllegalArgumentException("--find-capacity goes with --scenario lunch-rush");
         }
@@ -149,7 +159,12 @@ record BenchOptions(
             throw new IllegalArgumentException("--machines must be at least 1");
         }
         return new BenchOptions(scenario, store, machines, duration, warmup, multiplier, seed, json, html, target, token, mqttUrl, mqttUser,
-                mqttPassword, findCapacity, jfr, chaosKillAt, broker != null, spring);
+                mqttPassword, findCapacity, jfr, chaosKillAt, broker != null, rate, spring);
+    }
+
+    BenchOptions withoutRate() {
+        return new BenchOptions(scenario, store, machines, duration, warmup, peakMultiplier, seed, json, html, target, adminToken, mqttUrl,
+                mqttUsername, mqttPassword, findCapacity, jfr, chaosKillAt, embeddedBroker, null, springProperties);
     }
 
     static Duration parseDuration(String s) {

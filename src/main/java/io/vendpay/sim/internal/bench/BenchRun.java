@@ -83,6 +83,7 @@ final class BenchRun {
                 long deliveriesBefore = server.customers().deliveryAttempts();
                 double serverCpu0 = serverCpu(before);
                 double generatorCpu0 = generatorCpu();
+                Map<String, Long> store0 = server.storeCounters().read();
                 var sampler = sample(traffic, before, t0, scenario.machines(), x -> scenario.fleetRate(x), scenario.duration());
                 var killer = killAt == null ? null : killAndRestartAt(t0 + killAt.toMillis(), auditFrom);
                 traffic.run(scenario.duration(), scenario.machines(), scenario::fleetRate);
@@ -94,6 +95,7 @@ final class BenchRun {
                 double serverCpuUnderLoad = serverCpu(scrape()) - serverCpu0;
                 drain(auditFrom);
                 sampler.shutdownNow();
+                Map<String, Long> store1 = server.storeCounters().read();
                 PrometheusScrape after = scrape();
                 var result = summary(traffic, before, after, t0, loadEnd, ceiling);
                 result.put("notifications_sent", server.customers().deliveryAttempts() - deliveriesBefore);
@@ -104,6 +106,7 @@ final class BenchRun {
                 long done = ((Number) result.get("orders_completed")).longValue();
                 result.put("server_cpu_ms_per_order", round(serverCpu * 1000 / Math.max(1, done)));
                 result.put("generator_cpu_ms_per_order", round(generatorCpu * 1000 / Math.max(1, done)));
+                result.putAll(StoreCounters.perOrder(store0, store1, done));
                 result.put("server_cpu_share_of_one_core_under_load", Math.round(serverCpuUnderLoad / ((loadEnd - t0) / 1000.0) * 1000) / 1000.0);
                 result.put("warmup_s", warmup.toSeconds());
                 result.put("warmup_min_orders_per_s", MIN_WARMUP_RATE);

@@ -50,6 +50,11 @@ abstract class BenchServer implements AutoCloseable {
     /** The channel's customer side: pays a QR code. */
     abstract Customers customers();
 
+    /** The store's own counters, when the bench can read them (a MariaDB it reaches). */
+    StoreCounters storeCounters() {
+        return StoreCounters.NONE;
+    }
+
     /** Server process CPU seconds so far, or NaN when the bench cannot see the process. */
     abstract double cpuSeconds();
 

@@ -44,6 +44,8 @@ final class LaunchedServer extends BenchServer {
     /** The server's MQTT client id on a broker that outlives the run (Mosquitto), else null. */
     private final String brokerSession;
 
+    private StoreCounters counters = StoreCounters.NONE;
+
     private LaunchedServer(Process process, List<String> command, ChannelSandbox sandbox, String baseUrl, String token, String mqttUrl, String mqttUser,
                            String mqttPassword, String store, String dropDatabase, Path logFile, String brokerSession) {
         super(baseUrl, token, mqttUrl, mqttUser, mqttPassword, store);
@@ -73,6 +75,7 @@ final class LaunchedServer extends BenchServer {
         cmd.addAll(TUNING);
         String dropDatabase = null;
         String store = o.store();
+        StoreCounters counters = StoreCounters.NONE;
         if (o.store().equals("mariadb")) {
             String url = o.springProperties().get("spring.datasource.url");
             if (url == null) {
@@ -92,6 +95,8 @@ final class LaunchedServer extends BenchServer {
                 }
             });
             store = "mariadb";
+            counters = new StoreCounters(url, o.springProperties().getOrDefault("spring.datasource.username", "root"),
+                    o.springProperties().getOrDefault("spring.datasource.password", ""));
         }
         String mqttUrl;
         String mqttUser = null;
@@ -113,6 +118,7 @@ final class LaunchedServer extends BenchServer {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         var server = new LaunchedServer(p, cmd, sandbox, "http://127.0.0.1:" + port, token, mqttUrl, mqttUser, mqttPassword, store,
                 dropDatabase, log, brokerSession);
+        server.counters = counters;
         server.awaitHealthy(Duration.ofSeconds(120));
         return server;
     }
@@ -184,6 +190,11 @@ final class LaunchedServer extends BenchServer {
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }
+    }
+
+    @Override
+    StoreCounters storeCounters() {
+        return counters;
     }
 
     Path logFile() {

@@ -49,21 +49,36 @@ record Scenario(
         return rush ? peak : 1;
     };
 
+    /** A constant rate for the whole run (bench --rate): the cost of an order below the knee, with nothing queued. */
+    static final Shape FLAT = (x, peak) -> 1;
+
     /**
-     * How often the bench scrapes {@code /actuator/prometheus} for its time series. Every second for
-     * a rush; every 5 s for the day-long incident, whose figure is the server's CPU share: one scrape
-     * costs the server about 25 ms of CPU (measured), 2.5 % of a core at one a second, more than a
-     * production Prometheus (15 s or slower) ever charges it.
+     * How often the bench scrapes {@code /actuator/prometheus} for its time series: every 5 s. One
+     * scrape costs the server about 25 ms of CPU (measured); at one a second that was 2.5 % of a core
+     * and, at 100 orders/s, 0.25 ms of every order's bill, more than a production Prometheus (15 s or
+     * slower) ever charges it.
      */
     Duration scrapeEvery() {
-        return shape == DAY ? Duration.ofSeconds(5) : Duration.ofSeconds(1);
+        return Duration.ofSeconds(5);
     }
 
     boolean inPeak(double x) {
+        if (shape == FLAT) {
+            return true;
+        }
         return shape == LUNCH ? x >= 0.25 && x < 0.75 : DAY.at(x, 2) > 1;
     }
 
     static Scenario of(BenchOptions o) {
+        if (o.rate() != null) {
+            // the scenario's misbehaviour at one constant rate; 10 machines per order/s (each sells every 10 s)
+            int machines = o.machines() != null ? o.machines() : Math.max(100, (int) Math.ceil(o.rate() * 10));
+            Scenario base = of(o.withoutRate());
+            return new Scenario(base.name() + " at " + BenchRun.round(o.rate()) + "/s", machines,
+                    o.duration() == null ? Duration.ofSeconds(120) : o.duration(), o.rate() / machines, 1, FLAT,
+                    base.duplicateShare(), base.dispenseFailureShare(), base.offlineShare(), base.neverPayShare(),
+                    base.lostNotificationShare(), base.alipayShare());
+        }
         return switch (o.scenario()) {
             // The fleet of the founding story: 600 machines, each selling a few times an hour and
             // peakMultiplier times as often in its three rushes.
