@@ -26,16 +26,35 @@ public class NotificationJournal {
     public record Stored(long id, ChannelNotification notification) {
     }
 
-    /** Stores the notification; empty when the same one is already stored (a duplicate). */
+    /** Stores the notification, pending; empty when the same one is already stored (a duplicate). */
     public Optional<Stored> store(ChannelNotification n, long now) {
+        return insert(n, now, null, null, 0);
+    }
+
+    /**
+     * Stores the notification as processed, in the transaction that applies it (the caller's): one statement
+     * and no separate claim. Empty when the same one is already stored; a concurrent copy waits on this row's
+     * key until the transaction ends, then finds it (committed) or stores itself (rolled back).
+     */
+    Optional<Stored> storeProcessed(ChannelNotification n, long now) {
+        return insert(n, now, now, "PROCESSED", 0);
+    }
+
+    /** Stores it pending with one failed attempt counted: its application just failed in the receiving transaction. */
+    Optional<Stored> storeFailedOnce(ChannelNotification n, long now) {
+        return insert(n, now, null, null, 1);
+    }
+
+    private Optional<Stored> insert(ChannelNotification n, long now, Long processedAt, String outcome, int attempts) {
         var key = new GeneratedKeyHolder();
         try {
             jdbc.sql("""
                     INSERT INTO payment_notification (channel, transaction_id, event_type, out_trade_no, out_refund_no,
-                        notify_id, amount_fen, trade_state, source, payload, received_at, attempts)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""")
+                        notify_id, amount_fen, trade_state, source, payload, received_at, processed_at, outcome, attempts)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                     .params(n.channel().name(), n.transactionId(), n.eventType(), n.outTradeNo(), n.outRefundNo(),
-                            n.notifyId(), n.amountFen(), n.tradeState(), n.source(), n.payload(), now)
+                            n.notifyId(), n.amountFen(), n.tradeState(), n.source(), n.payload(), now, processedAt, outcome,
+                            attempts)
                     .update(key, "id");
         } catch (DuplicateKeyException duplicate) {
             return Optional.empty();

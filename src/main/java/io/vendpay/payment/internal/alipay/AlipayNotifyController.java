@@ -3,7 +3,6 @@ package io.vendpay.payment.internal.alipay;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vendpay.payment.internal.NotificationJournal;
 import io.vendpay.payment.internal.NotificationProcessor;
 import io.vendpay.payment.internal.NotifyMetrics;
 import io.vendpay.payment.internal.PaymentProperties;
@@ -25,7 +24,7 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Alipay's notify endpoint (contract section 4): the plain text {@code success} only once the
  * notification is verified and durably stored; anything else makes Alipay re-send it on its
- * schedule. Processing happens afterwards on the notification workers. The form is parsed by
+ * schedule. It is applied in the storing transaction ({@link NotificationProcessor#receive}). The form is parsed by
  * {@link AlipayForm} from the bytes {@link BoundedBodyFilter} read (at most 64 KB, without a thread), in
  * the charset Alipay encoded it in; the servlet container's parameter parsing is never used.
  */
@@ -36,17 +35,15 @@ class AlipayNotifyController {
     private static final Logger log = LoggerFactory.getLogger(AlipayNotifyController.class);
 
     private final AlipayNotificationVerifier verifier;
-    private final NotificationJournal journal;
     private final NotificationProcessor processor;
     private final NotifyMetrics metrics;
     private final LoadShedder admission;
     private final StoreFailures storeFailures;
 
-    AlipayNotifyController(AlipayNotificationVerifier verifier, NotificationJournal journal, NotificationProcessor processor,
+    AlipayNotifyController(AlipayNotificationVerifier verifier, NotificationProcessor processor,
                            NotifyMetrics metrics, PaymentProperties props, MeterRegistry meters, StoreFailures storeFailures) {
         this.storeFailures = storeFailures;
         this.verifier = verifier;
-        this.journal = journal;
         this.processor = processor;
         this.metrics = metrics;
         this.admission = new LoadShedder("alipay_notify", props.notifyConcurrency(), props.notifyMaxWait().toMillis(), meters);
@@ -62,8 +59,7 @@ class AlipayNotifyController {
         try {
             Map<String, String> params = AlipayForm.parse(request.getContentType(), BoundedBodyFilter.body(request));
             var n = verifier.verify(params, System.currentTimeMillis());
-            var stored = journal.store(n, System.currentTimeMillis());
-            stored.ifPresent(processor::submit);
+            var stored = processor.receive(n, System.currentTimeMillis());
             metrics.record("ALIPAY", n.isRefundEvent() ? "refund" : "payment", stored.isPresent() ? "stored" : "duplicate", start);
             return ResponseEntity.ok("success");
         } catch (AlipayForm.Malformed m) {

@@ -4,7 +4,6 @@ import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vendpay.payment.internal.ChannelNotification;
-import io.vendpay.payment.internal.NotificationJournal;
 import io.vendpay.payment.internal.NotificationProcessor;
 import io.vendpay.payment.internal.NotifyMetrics;
 import io.vendpay.payment.internal.PaymentProperties;
@@ -26,8 +25,9 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * WeChat Pay notify endpoints (contract section 4). The answer depends only on verification and
  * on the notification being durably stored: 200 once stored (or already stored), 4xx when it
- * fails verification, 5xx when it could not be stored. Processing happens afterwards on the
- * notification workers; the answer never waits for it, for MQTT, or for any other order. The body is the
+ * fails verification, 5xx when it could not be stored. The payment is applied in the storing transaction
+ * ({@link NotificationProcessor#receive}: database work only); the answer never waits for MQTT, the
+ * channel or any other order. The body is the
  * raw bytes WeChat signed, read by {@link BoundedBodyFilter} (at most 64 KB, without a thread), whatever
  * Content-Type it came with: the signature decides, not a message converter.
  */
@@ -38,18 +38,15 @@ class WechatNotifyController {
     private static final Logger log = LoggerFactory.getLogger(WechatNotifyController.class);
 
     private final WechatNotificationVerifier verifier;
-    private final NotificationJournal journal;
     private final NotificationProcessor processor;
     private final NotifyMetrics metrics;
     private final LoadShedder admission;
     private final StoreFailures storeFailures;
 
-    WechatNotifyController(WechatNotificationVerifier verifier, NotificationJournal journal,
-                           NotificationProcessor processor, NotifyMetrics metrics, PaymentProperties props,
+    WechatNotifyController(WechatNotificationVerifier verifier, NotificationProcessor processor, NotifyMetrics metrics, PaymentProperties props,
                            MeterRegistry meters, StoreFailures storeFailures) {
         this.storeFailures = storeFailures;
         this.verifier = verifier;
-        this.journal = journal;
         this.processor = processor;
         this.metrics = metrics;
         this.admission = new LoadShedder("wechat_notify", props.notifyConcurrency(), props.notifyMaxWait().toMillis(), meters);
@@ -74,8 +71,7 @@ class WechatNotifyController {
         }
         try {
             ChannelNotification n = verifier.verify(headers, body, refund, System.currentTimeMillis());
-            var stored = journal.store(n, System.currentTimeMillis());
-            stored.ifPresent(processor::submit);
+            var stored = processor.receive(n, System.currentTimeMillis());
             metrics.record("WECHAT", kind, stored.isPresent() ? "stored" : "duplicate", start);
             return ResponseEntity.ok().build();
         } catch (WechatNotificationVerifier.Refusal r) {
