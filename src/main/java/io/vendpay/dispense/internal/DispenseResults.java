@@ -1,11 +1,14 @@
 package io.vendpay.dispense.internal;
 
+import java.util.List;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vendpay.dispense.DispenseFailed;
 import io.vendpay.dispense.DispenseSucceeded;
 import io.vendpay.fleet.DispenseResultReported;
 import io.vendpay.shared.Alerts;
+import io.vendpay.shared.BatchWriter;
 import io.vendpay.shared.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +19,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Applies machine results. The first result recorded for a command id wins and is published
- * (in the same transaction, so the order settles with it); repeats and results for unknown
+ * (in the same transaction, so the order settles with it); results arriving together share that
+ * transaction (one writer, {@link BatchWriter}); repeats and results for unknown
  * commands change nothing. A result from another machine than the command's, or naming another order
  * than the command's, is refused with an alert.
  */
@@ -27,17 +31,23 @@ class DispenseResults {
 
     private final DispenseCommands commands;
     private final ApplicationEventPublisher events;
-    private final TransactionTemplate tx;
     private final Alerts alerts;
     private final Counter duplicates;
 
+    private final BatchWriter<Result> writer;
+
     DispenseResults(DispenseCommands commands, ApplicationEventPublisher events, TransactionTemplate tx, Alerts alerts,
-                    MeterRegistry meters) {
+                    DispenseProperties props, MeterRegistry meters) {
         this.commands = commands;
         this.events = events;
-        this.tx = tx;
         this.alerts = alerts;
         this.duplicates = Counter.builder("vendpay_dispense_results_repeated").register(meters);
+        this.writer = new BatchWriter<>("dispense-result", props.queueCapacity(), 200, tx,
+                java.util.Comparator.comparing((Result r) -> r.command().cmdId()), this::apply, meters);
+    }
+
+    /** A machine's result for a known command of its own, to be applied. */
+    private record Result(DispenseCommands.Command command, boolean ok, String reason, long at) {
     }
 
     @EventListener
@@ -59,18 +69,40 @@ class DispenseResults {
                     + r.deviceId() + " names order \"" + LogText.of(r.orderNo()) + "\"; not applied");
             return;
         }
-        long now = System.currentTimeMillis();
-        tx.executeWithoutResult(s -> {
-            if (!commands.recordResult(r.cmdId(), r.ok(), r.ok() ? null : reason(r.reason()), now)) {
+        // Waits for the commit (the MQTT message is acknowledged after it), which it shares with the results the
+        // other inbound workers are waiting for: one transaction of 4-5 statements per result, one commit per batch.
+        Result result = new Result(command, r.ok(), r.ok() ? null : reason(r.reason()), System.currentTimeMillis());
+        try {
+            writer.submit(result).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("result for " + command.cmdId() + " not written within 30 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing the result for " + command.cmdId(), e);
+        }
+    }
+
+    /** In the writer's transaction: the first result for each command moves its order (listeners of the events). */
+    private void apply(List<Result> batch) {
+        for (Result r : batch) {
+            DispenseCommands.Command command = r.command();
+            if (!commands.recordResult(command.cmdId(), r.ok(), r.reason(), r.at())) {
                 duplicates.increment();
-                return;
+                continue;
             }
             if (r.ok()) {
                 events.publishEvent(new DispenseSucceeded(command.orderNo(), command.cmdId(), command.deviceId()));
             } else {
-                events.publishEvent(new DispenseFailed(command.orderNo(), command.cmdId(), command.deviceId(), reason(r.reason())));
+                events.publishEvent(new DispenseFailed(command.orderNo(), command.cmdId(), command.deviceId(), r.reason()));
             }
-        });
+        }
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() throws InterruptedException {
+        writer.stop(5_000);
     }
 
     private static String reason(String reason) {

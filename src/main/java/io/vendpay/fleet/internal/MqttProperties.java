@@ -14,7 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param clientId         stable client id: with a persistent session, machine events published while the
  *                         service restarts wait in the broker instead of being dropped
  * @param sharedGroup      when set, subscribe through {@code $share/<group>/vend/+/evt} so several nodes split the events
- * @param inboundWorkers   threads that process machine events
+ * @param inboundWorkers   threads that process machine events (mostly waiting for the commit their results share)
  * @param inboundQueue     events waiting for a worker; when full, the MQTT reader waits (backpressure to the broker)
  * @param maxInflight      QoS 1 publishes awaiting PUBACK
  * @param maxReconnectDelay longest wait between two connect attempts after the broker went away: the wait doubles
@@ -32,7 +32,7 @@ record MqttProperties(
         String password,
         @DefaultValue("vendpay-platform") String clientId,
         String sharedGroup,
-        @DefaultValue("4") int inboundWorkers,
+        @DefaultValue("16") int inboundWorkers,
         @DefaultValue("2000") int inboundQueue,
         @DefaultValue("2000") int maxInflight,
         @DefaultValue("5s") java.time.Duration maxReconnectDelay,

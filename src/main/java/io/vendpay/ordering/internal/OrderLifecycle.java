@@ -119,11 +119,11 @@ class OrderLifecycle {
         throw new IllegalStateException("order " + p.orderNo() + " kept changing while applying payment " + p.transactionId());
     }
 
+    /** Only from PAID (a result or an unanswered report may have moved it on already); no read first. */
     @EventListener
     void on(DispenseCommandSent e) {
-        orders.find(e.orderNo()).filter(o -> o.status() == OrderStatus.PAID)
-                .ifPresent(o -> orders.move(o, OrderTransition.COMMAND_SENT, System.currentTimeMillis(), null, null,
-                        "cmd_id=" + e.cmdId()));
+        orders.move(e.orderNo(), OrderStatus.PAID, OrderTransition.COMMAND_SENT, System.currentTimeMillis(), null, null,
+                "cmd_id=" + e.cmdId());
     }
 
     @EventListener

@@ -76,7 +76,15 @@ class Orders {
      * @return whether this caller made the move
      */
     boolean move(Order current, OrderTransition t, long now, Payment payment, String flag, String detail) {
-        if (!t.allowedFrom(current.status())) {
+        return move(current.orderNo(), current.status(), t, now, payment, flag, detail);
+    }
+
+    /**
+     * The same move for a caller that knows the status the order must be in and needs nothing else of it:
+     * no read first (the conditional update is the check).
+     */
+    boolean move(String orderNo, OrderStatus from, OrderTransition t, long now, Payment payment, String flag, String detail) {
+        if (!t.allowedFrom(from)) {
             return false;
         }
         var sql = new StringBuilder("UPDATE orders SET status = ?, updated_at = ?");
@@ -95,16 +103,16 @@ class Orders {
             args.add(now);
         }
         sql.append(" WHERE order_no = ? AND status = ?");
-        args.add(current.orderNo());
-        args.add(current.status().name());
+        args.add(orderNo);
+        args.add(from.name());
         if (jdbc.sql(sql.toString()).params(args).update() != 1) {
             return false;
         }
-        timeline.append(current.orderNo(), now, t.name(), current.status(), t.to, detail);
+        timeline.append(orderNo, now, t.name(), from, t.to, detail);
         count(t.to);
         if (log.isDebugEnabled()) {
-            log.debug("event=order.{} order_no={} from={} to={} {}", t.name().toLowerCase(), current.orderNo(),
-                    current.status(), t.to, detail == null ? "" : detail);
+            log.debug("event=order.{} order_no={} from={} to={} {}", t.name().toLowerCase(), orderNo, from, t.to,
+                    detail == null ? "" : detail);
         }
         return true;
     }

@@ -1,0 +1,137 @@
+package io.vendpay.shared;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * One thread that writes what many callers hand it, many items to a transaction: one commit (and one
+ * pair of auto-commit switches) for a batch instead of one per item. A caller's future completes after
+ * the commit that holds its item, so "answered after durable" still holds per caller. Batches grow with
+ * load and only with load: the writer takes whatever is queued when it is free, so at low load a batch
+ * is one item and nothing waits for company.
+ * <p>
+ * Items are written in a fixed order ({@code order}) so that two writers touching the same rows lock
+ * them in the same order. When a batch's transaction fails, each of its items is tried again alone, so
+ * one item that cannot be written does not fail the others; the queue is bounded, and a full queue
+ * fails the caller's future at once (backpressure, never an unbounded backlog).
+ */
+public final class BatchWriter<T> {
+
+    private static final Logger log = LoggerFactory.getLogger(BatchWriter.class);
+
+    private record Pending<T>(T item, CompletableFuture<Void> done) {
+    }
+
+    private final String name;
+    private final ArrayBlockingQueue<Pending<T>> queue;
+    private final int maxBatch;
+    private final TransactionTemplate tx;
+    private final Consumer<List<T>> write;
+    private final Comparator<T> order;
+    private final DistributionSummary batchSizes;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    /**
+     * @param write writes the items, in the transaction the writer opened for them; throws to roll them all back
+     * @param order the order items are written in within a batch (lock order)
+     */
+    public BatchWriter(String name, int capacity, int maxBatch, TransactionTemplate tx, Comparator<T> order,
+                       Consumer<List<T>> write, MeterRegistry meters) {
+        this.name = name;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.maxBatch = maxBatch;
+        this.tx = tx;
+        this.order = order;
+        this.write = write;
+        this.batchSizes = DistributionSummary.builder("vendpay_batch_writer_batch_size").tag("writer", name)
+                .description("Items committed together by one writer transaction").register(meters);
+        Gauge.builder("vendpay_batch_writer_queued", queue, ArrayBlockingQueue::size).tag("writer", name).register(meters);
+        this.thread = new Thread(this::run, name + "-writer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Queues {@code item}; the future completes after its commit, or exceptionally (queue full, write failed). */
+    public CompletableFuture<Void> submit(T item) {
+        var done = new CompletableFuture<Void>();
+        if (!running || !queue.offer(new Pending<>(item, done))) {
+            done.completeExceptionally(new RejectedExecutionException(name + " writer queue is full"));
+        }
+        return done;
+    }
+
+    private void run() {
+        List<Pending<T>> batch = new ArrayList<>(maxBatch);
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending<T> first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                batch.sort((a, b) -> order.compare(a.item(), b.item()));
+                writeAll(batch);
+            } catch (InterruptedException e) {
+                if (!running) {
+                    break;
+                }
+            } catch (RuntimeException | Error e) {
+                // never leaves a caller waiting; never ends the writer
+                batch.forEach(p -> p.done().completeExceptionally(e));
+                log.warn("event=batch_writer.failed writer={} error=\"{}\"", name, e.toString());
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void writeAll(List<Pending<T>> batch) {
+        try {
+            List<T> items = batch.stream().map(Pending::item).toList();
+            tx.executeWithoutResult(s -> write.accept(items));
+            batchSizes.record(batch.size());
+            batch.forEach(p -> p.done().complete(null));
+            return;
+        } catch (RuntimeException e) {
+            if (batch.size() == 1) {
+                batch.get(0).done().completeExceptionally(e);
+                return;
+            }
+        }
+        for (Pending<T> p : batch) {      // one at a time: the item that cannot be written fails alone
+            try {
+                tx.executeWithoutResult(s -> write.accept(List.of(p.item())));
+                batchSizes.record(1);
+                p.done().complete(null);
+            } catch (RuntimeException e) {
+                p.done().completeExceptionally(e);
+            }
+        }
+    }
+
+    /** Stops taking items; those queued are written first (up to {@code waitMs}). */
+    public void stop(long waitMs) throws InterruptedException {
+        running = false;
+        thread.join(waitMs);
+        thread.interrupt();
+        Pending<T> left;
+        while ((left = queue.poll()) != null) {
+            left.done().completeExceptionally(new RejectedExecutionException(name + " writer stopped"));
+        }
+    }
+}
