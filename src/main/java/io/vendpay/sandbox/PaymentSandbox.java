@@ -14,7 +14,7 @@ public interface PaymentSandbox {
      * A sandbox of its own, outside any vendpay node (the bench's, a test's with several nodes): both
      * channels on {@code port}, merchant keys under {@code dataDir}, created there on first use.
      */
-    static PaymentSandbox standalone(java.nio.file.Path dataDir, int port, double timeScale) {
+    static Standalone standalone(java.nio.file.Path dataDir, int port, double timeScale) {
         return io.vendpay.sandbox.internal.ChannelSandbox.standalone(dataDir, port, timeScale);
     }
 
@@ -89,6 +89,13 @@ public interface PaymentSandbox {
      * {@code vendpay.sandbox.wechat-migration-step}.
      */
     enum WechatSigning { PUBLIC_KEY, CERTIFICATE, MIGRATING }
+
+    /** A sandbox outside any Spring context ({@link #standalone}): whoever started it closes it. */
+    interface Standalone extends PaymentSandbox, AutoCloseable {
+        /** Stops the HTTP server and the notification senders and closes the books. */
+        @Override
+        void close();
+    }
 
     /** An HTTP request as the channel would send it. */
     record SignedRequest(String path, Map<String, String> headers, byte[] body) {

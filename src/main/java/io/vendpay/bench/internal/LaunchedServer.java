@@ -16,7 +16,6 @@ import java.util.List;
 
 import io.vendpay.shared.LocalPorts;
 import io.vendpay.sandbox.PaymentSandbox;
-import io.vendpay.sandbox.internal.ChannelSandbox;
 
 /**
  * A vendpay server the bench starts itself: a child JVM from the same jar, heap capped at 512 MB,
@@ -38,7 +37,7 @@ final class LaunchedServer extends BenchServer {
     private final List<String> command;
     /** CPU seconds of the processes killed by {@link #killAndRestart()}, which /proc forgets with them. */
     private double cpuOfKilled;
-    private final ChannelSandbox sandbox;
+    private final PaymentSandbox.Standalone sandbox;
     private final String dropDatabase;
     private final Path logFile;
     /** The server's MQTT client id on a broker that outlives the run (Mosquitto), else null. */
@@ -46,7 +45,7 @@ final class LaunchedServer extends BenchServer {
 
     private StoreCounters counters = StoreCounters.NONE;
 
-    private LaunchedServer(Process process, List<String> command, ChannelSandbox sandbox, String baseUrl, String token, String mqttUrl, String mqttUser,
+    private LaunchedServer(Process process, List<String> command, PaymentSandbox.Standalone sandbox, String baseUrl, String token, String mqttUrl, String mqttUser,
                            String mqttPassword, String store, String dropDatabase, Path logFile, String brokerSession) {
         super(baseUrl, token, mqttUrl, mqttUser, mqttPassword, store);
         this.process = process;
@@ -63,7 +62,7 @@ final class LaunchedServer extends BenchServer {
         int port = LocalPorts.free();
         int sandboxPort = LocalPorts.free();
         String token = secret();
-        ChannelSandbox sandbox = (ChannelSandbox) PaymentSandbox.standalone(dataDir, sandboxPort, SANDBOX_TIME_SCALE);
+        PaymentSandbox.Standalone sandbox = PaymentSandbox.standalone(dataDir, sandboxPort, SANDBOX_TIME_SCALE);
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-Xms512m", "-XX:+UseG1GC"));
         if (o.jfr() != null) {

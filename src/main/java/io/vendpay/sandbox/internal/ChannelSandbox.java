@@ -38,7 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 @ConditionalOnProperty(prefix = "vendpay.sandbox", name = "enabled", havingValue = "true")
-public class ChannelSandbox implements PaymentSandbox, SmartLifecycle, AutoCloseable {
+public class ChannelSandbox implements PaymentSandbox.Standalone, SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ChannelSandbox.class);
 
@@ -57,7 +57,7 @@ public class ChannelSandbox implements PaymentSandbox, SmartLifecycle, AutoClose
      * A sandbox outside any Spring context: the peak simulator runs one in its own process, so that
      * the channel's work (its RSA signatures above all) is not charged to the server it measures.
      */
-    public static PaymentSandbox standalone(Path dataDir, int port, double timeScale) {
+    public static PaymentSandbox.Standalone standalone(Path dataDir, int port, double timeScale) {
         // outside Spring, Tomcat logs through java.util.logging; its shutdown leak checks are noise here
         java.util.logging.Logger.getLogger("org.apache").setLevel(java.util.logging.Level.SEVERE);
         var props = new SandboxProperties(true, port, timeScale, java.time.Duration.ofSeconds(1),
