@@ -8,9 +8,9 @@ final class CommandLineModes {
 
     static int run(String mode, String[] args) {
         return switch (mode) {
-            case "bench" -> io.vendpay.sim.Bench.run(args);
+            case "bench" -> io.vendpay.bench.Bench.run(args);
             case "reconcile" -> io.vendpay.reconcile.ReconcileCommand.run(args);
-            case "sandbox" -> io.vendpay.sim.SandboxCommand.run(args);
+            case "sandbox" -> io.vendpay.sandbox.SandboxCommand.run(args);
             default -> {
                 System.err.println("vendpay: unknown mode '" + mode + "'. Modes: bench, reconcile, sandbox bill. Run without a mode to serve.");
                 yield 2;

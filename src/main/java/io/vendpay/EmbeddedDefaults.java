@@ -10,8 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.vendpay.shared.LocalPorts;
-import io.vendpay.sim.AlipaySandboxCredentials;
-import io.vendpay.sim.SandboxCredentials;
+import io.vendpay.sandbox.AlipaySandboxCredentials;
+import io.vendpay.sandbox.SandboxCredentials;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.Ordered;

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.UUID;
 
 import io.vendpay.fleet.MachineLink;
-import io.vendpay.sim.PaymentSandbox;
+import io.vendpay.sandbox.PaymentSandbox;
 import io.vendpay.testing.Platform;
 import io.vendpay.testing.TestMachine;
 import io.vendpay.testing.TestStores;

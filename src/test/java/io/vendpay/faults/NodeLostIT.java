@@ -16,7 +16,7 @@ import io.vendpay.testing.MosquittoProcess;
 import io.vendpay.testing.Platform;
 import io.vendpay.testing.ServerProcess;
 import io.vendpay.testing.TestStores;
-import io.vendpay.sim.PaymentSandbox;
+import io.vendpay.sandbox.PaymentSandbox;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;

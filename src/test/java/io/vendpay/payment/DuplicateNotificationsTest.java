@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.vendpay.sim.PaymentSandbox;
+import io.vendpay.sandbox.PaymentSandbox;
 import io.vendpay.testing.Concurrently;
 import io.vendpay.testing.OnMariaDb;
 import io.vendpay.testing.PlatformTest;

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vendpay.sim.PaymentSandbox;
+import io.vendpay.sandbox.PaymentSandbox;
 import io.vendpay.testing.Json;
 import io.vendpay.testing.PlatformTest;
 import io.vendpay.testing.TestMachine;

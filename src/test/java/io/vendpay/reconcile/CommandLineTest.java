@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import io.vendpay.sim.SandboxCommand;
+import io.vendpay.sandbox.SandboxCommand;
 import io.vendpay.testing.TestStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.alipay.api.internal.util.AlipaySignature;
-import io.vendpay.sim.AlipaySandboxCredentials;
+import io.vendpay.sandbox.AlipaySandboxCredentials;
 
 /** Alipay notifications as form bodies, re-signed with the sandbox's Alipay key after a test changed them. */
 public final class AlipayNotifications {

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.vendpay.fleet.MachineLink;
-import io.vendpay.sim.PaymentSandbox;
+import io.vendpay.sandbox.PaymentSandbox;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 

@@ -1,7 +1,7 @@
 package io.vendpay.testing;
 
 import io.vendpay.fleet.MachineLink;
-import io.vendpay.sim.PaymentSandbox;
+import io.vendpay.sandbox.PaymentSandbox;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;

@@ -14,7 +14,7 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
-import io.vendpay.sim.SandboxCredentials;
+import io.vendpay.sandbox.SandboxCredentials;
 
 /**
  * Builds WeChat Pay v3 notifications the way WeChat does (signed with the platform key,

@@ -18,7 +18,7 @@ import io.vendpay.reconcile.DiscrepancyKind;
 import io.vendpay.shared.ApiException;
 import io.vendpay.shared.BoundedWorkers;
 import io.vendpay.shared.ChinaTime;
-import io.vendpay.sim.SandboxBills;
+import io.vendpay.sandbox.SandboxBills;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -20,7 +20,7 @@ import io.vendpay.payment.PaymentChannel;
 import io.vendpay.reconcile.DiscrepancyKind;
 import io.vendpay.shared.Alerts;
 import io.vendpay.shared.ChinaTime;
-import io.vendpay.sim.internal.bills.SyntheticDay;
+import io.vendpay.sandbox.internal.bills.SyntheticDay;
 import io.vendpay.testing.PlatformTest;
 import io.vendpay.testing.TestMachine;
 import org.junit.jupiter.api.Test;
