@@ -32,7 +32,11 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ApiError> api(ApiException e) {
-        return ResponseEntity.status(e.status()).body(new ApiError(e.code(), e.getMessage()));
+        var answer = ResponseEntity.status(e.status());
+        if (e.status() == HttpStatus.TOO_MANY_REQUESTS) {
+            answer.header(HttpHeaders.RETRY_AFTER, "1");    // contract section 2: a shed request says when to retry
+        }
+        return answer.body(new ApiError(e.code(), e.getMessage()));
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -25,8 +26,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>
  * Items are written in a fixed order ({@code order}) so that two writers touching the same rows lock
  * them in the same order. When a batch's transaction fails, each of its items is tried again alone, so
- * one item that cannot be written does not fail the others; the queue is bounded, and a full queue
- * fails the caller's future at once (backpressure, never an unbounded backlog).
+ * one item that cannot be written does not fail the others (unless the store is unreachable: then the
+ * batch fails at once). The queue is bounded, and a full queue fails the caller's future at once
+ * (backpressure, never an unbounded backlog); an item whose caller stopped waiting and cancelled it is skipped.
  */
 public final class BatchWriter<T> {
 
@@ -69,7 +71,7 @@ public final class BatchWriter<T> {
     public CompletableFuture<Void> submit(T item) {
         var done = new CompletableFuture<Void>();
         if (!running || !queue.offer(new Pending<>(item, done))) {
-            done.completeExceptionally(new RejectedExecutionException(name + " writer queue is full"));
+            done.completeExceptionally(new CannotAcquireLockException(name + " writer queue is full; retry"));
         }
         return done;
     }
@@ -101,6 +103,10 @@ public final class BatchWriter<T> {
     }
 
     private void writeAll(List<Pending<T>> batch) {
+        batch.removeIf(p -> p.done().isDone());     // its caller gave up waiting (and cancelled it)
+        if (batch.isEmpty()) {
+            return;
+        }
         try {
             List<T> items = batch.stream().map(Pending::item).toList();
             tx.executeWithoutResult(s -> write.accept(items));
@@ -108,8 +114,9 @@ public final class BatchWriter<T> {
             batch.forEach(p -> p.done().complete(null));
             return;
         } catch (RuntimeException e) {
-            if (batch.size() == 1) {
-                batch.get(0).done().completeExceptionally(e);
+            if (batch.size() == 1 || StoreFailures.isUnavailable(e)) {
+                // the store is away: every item would fail alone too, each after the same timeout
+                batch.forEach(p -> p.done().completeExceptionally(e));
                 return;
             }
         }

@@ -72,11 +72,13 @@ class DispenseResults {
         // Waits for the commit (the MQTT message is acknowledged after it), which it shares with the results the
         // other inbound workers are waiting for: one transaction of 4-5 statements per result, one commit per batch.
         Result result = new Result(command, r.ok(), r.ok() ? null : reason(r.reason()), System.currentTimeMillis());
+        var written = writer.submit(result);
         try {
-            writer.submit(result).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            written.get(30, java.util.concurrent.TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
+            written.cancel(false);
             throw new IllegalStateException("result for " + command.cmdId() + " not written within 30 s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -93,7 +95,7 @@ class DispenseResults {
                 continue;
             }
             if (r.ok()) {
-                events.publishEvent(new DispenseSucceeded(command.orderNo(), command.cmdId(), command.deviceId()));
+                events.publishEvent(new DispenseSucceeded(command.orderNo(), command.cmdId(), command.deviceId(), command.slot()));
             } else {
                 events.publishEvent(new DispenseFailed(command.orderNo(), command.cmdId(), command.deviceId(), r.reason()));
             }

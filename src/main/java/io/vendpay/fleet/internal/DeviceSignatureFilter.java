@@ -73,6 +73,13 @@ class DeviceSignatureFilter extends OncePerRequestFilter {
             ErrorResponses.write(response, 429, "OVERLOADED", "The platform is at capacity; retry after 1 s");
             return;
         }
+        var left = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable leave = () -> {
+            if (left.compareAndSet(false, true)) {
+                admission.exit();
+            }
+        };
+        DeviceRequests.onLeave(request, leave);
         try {
             authenticate(headers, request, response, chain);
         } catch (RuntimeException e) {
@@ -82,7 +89,7 @@ class DeviceSignatureFilter extends OncePerRequestFilter {
                 throw e;
             }
         } finally {
-            admission.exit();
+            leave.run();    // unless the controller gave it back already (DeviceRequests.leaveAdmission)
         }
     }
 

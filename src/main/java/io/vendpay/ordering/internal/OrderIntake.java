@@ -12,6 +12,8 @@ import io.vendpay.payment.PaymentChannel;
 import io.vendpay.payment.PaymentGateway;
 import io.vendpay.shared.ApiException;
 import io.vendpay.shared.Ids;
+import io.vendpay.shared.LoadShedder;
+import io.vendpay.fleet.DeviceRequests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -40,6 +42,7 @@ class OrderIntake {
     private final OrderingProperties props;
     private final Timer channelCalls;
     private final UnpaidOrderTimer timer;
+    private final LoadShedder channelBulkhead;
 
     OrderIntake(Orders orders, Fleet fleet, PaymentGateway payments, TransactionTemplate tx, Ids ids,
                 OrderingProperties props, UnpaidOrderTimer timer, MeterRegistry meters) {
@@ -51,6 +54,8 @@ class OrderIntake {
         this.ids = ids;
         this.props = props;
         this.channelCalls = Timer.builder("vendpay_channel_create_order").publishPercentileHistogram().register(meters);
+        this.channelBulkhead = new LoadShedder("channel_create", props.createChannelCalls(), props.createChannelMaxWait().toMillis(),
+                meters);
     }
 
     record NewOrder(String clientOrderId, String slot, String channel) {
@@ -60,12 +65,27 @@ class OrderIntake {
     record Placed(Order order, boolean created) {
     }
 
+    /**
+     * One new order, in this sequence: validate; the slot's offer (1 read); a place for the channel call
+     * (its own bulkhead, so waiting channels never hold the device API's admission places); the unit held
+     * and the order inserted with its timeline line (1 transaction); the admission place given back; the
+     * channel's create-payment call (a signed HTTPS round trip, no transaction open); the QR code written
+     * (shared with the orders created at the same time, 1 commit per batch).
+     */
     Placed place(String deviceId, NewOrder request) {
         PaymentChannel channel = validate(request);
         // Admission control happened at the device API's door (DeviceSignatureFilter). A retried
         // clientOrderId is found by the unique key when the insert collides (see create), so the
         // common first attempt costs no extra read.
-        return create(deviceId, request, channel);
+        if (!channelBulkhead.tryEnter()) {
+            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "OVERLOADED",
+                    "Too many payments are being created at the channels right now; nothing was held. Retry after 1 s");
+        }
+        try {
+            return create(deviceId, request, channel);
+        } finally {
+            channelBulkhead.exit();
+        }
     }
 
     private Placed create(String deviceId, NewOrder request, PaymentChannel channel) {
@@ -105,6 +125,7 @@ class OrderIntake {
             throw ApiException.conflict("OUT_OF_STOCK", "Slot " + offer.slot() + " of " + deviceId
                     + " has no unit left that is not already held by an unpaid or undelivered order");
         }
+        DeviceRequests.leaveAdmission();    // the store's part is done; the channel's round trip is not this platform's load
         String qr;
         long t0 = System.nanoTime();
         try {
@@ -129,6 +150,9 @@ class OrderIntake {
     /** A found order as the machine needs it: with its QR code, waiting briefly if its creation is still in progress. */
     private Order ready(Order found) {
         Order o = found;
+        if (o.qrCode() == null && o.status() == OrderStatus.CREATED) {
+            DeviceRequests.leaveAdmission();    // it waits for another request's channel call: no admission place held
+        }
         for (int i = 0; o.qrCode() == null && o.status() == OrderStatus.CREATED && i < 20; i++) {
             try {
                 Thread.sleep(100);

@@ -128,6 +128,12 @@ class OrderLifecycle {
 
     @EventListener
     void on(DispenseSucceeded e) {
+        // the usual case first, without reading the order: it is DISPENSING (its command was acknowledged)
+        if (e.slot() != null && orders.move(e.orderNo(), OrderStatus.DISPENSING, OrderTransition.DISPENSE_OK,
+                System.currentTimeMillis(), null, null, "cmd_id=" + e.cmdId())) {
+            fleet.consume(e.deviceId(), e.slot());
+            return;
+        }
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Order o = orders.find(e.orderNo()).orElseThrow();
             if (!OrderTransition.DISPENSE_OK.allowedFrom(o.status())) {

@@ -5,15 +5,22 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vendpay.ordering.OrderStatus;
 import io.vendpay.payment.PaymentChannel;
+import io.vendpay.shared.BatchWriter;
+import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The orders table and the one way to change an order's status: {@link #move}, a conditional
@@ -32,10 +39,14 @@ class Orders {
     private final OrderTimeline timeline;
     private final MeterRegistry meters;
 
-    Orders(JdbcClient jdbc, OrderTimeline timeline, MeterRegistry meters) {
+    private final BatchWriter<QrCode> qrCodes;
+
+    Orders(JdbcClient jdbc, OrderTimeline timeline, MeterRegistry meters, TransactionTemplate tx) {
         this.jdbc = jdbc;
         this.timeline = timeline;
         this.meters = meters;
+        this.qrCodes = new BatchWriter<>("order-qr", 2_000, 100, tx, java.util.Comparator.comparing(QrCode::orderNo),
+                this::writeQrCodes, meters);
     }
 
     /** What the channel reported paid, recorded on the order by PAY, LATE_PAYMENT and AMOUNT_MISMATCH. */
@@ -63,9 +74,54 @@ class Orders {
                 .params(deviceId, clientOrderId).query(Orders::map).optional();
     }
 
+    /**
+     * Records the channel's QR code on the order; returns after the commit. The orders being created at once
+     * share the write: one writer sets the codes that queued as one UPDATE, one statement and one commit per batch.
+     */
     void setQrCode(String orderNo, String qrCode, long now) {
-        jdbc.sql("UPDATE orders SET qr_code = ?, updated_at = ? WHERE order_no = ? AND qr_code IS NULL")
-                .params(qrCode, now, orderNo).update();
+        var written = qrCodes.submit(new QrCode(orderNo, qrCode, now));
+        try {
+            written.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            written.cancel(false);
+            throw new QueryTimeoutException("QR code of " + orderNo + " not recorded within 10 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while recording the QR code of " + orderNo, e);
+        }
+    }
+
+    private record QrCode(String orderNo, String content, long at) {
+    }
+
+    private void writeQrCodes(List<QrCode> batch) {
+        if (batch.size() == 1) {
+            QrCode q = batch.get(0);
+            jdbc.sql("UPDATE orders SET qr_code = ?, updated_at = ? WHERE order_no = ? AND qr_code IS NULL")
+                    .params(q.content(), q.at(), q.orderNo()).update();
+            return;
+        }
+        var sql = new StringBuilder("UPDATE orders SET qr_code = CASE order_no");
+        var args = new ArrayList<Object>(batch.size() * 3 + 1);
+        for (QrCode q : batch) {
+            sql.append(" WHEN ? THEN ?");
+            args.add(q.orderNo());
+            args.add(q.content());
+        }
+        sql.append(" END, updated_at = ? WHERE qr_code IS NULL AND order_no IN (");
+        args.add(batch.get(batch.size() - 1).at());
+        for (int i = 0; i < batch.size(); i++) {
+            sql.append(i == 0 ? "?" : ", ?");
+            args.add(batch.get(i).orderNo());
+        }
+        jdbc.sql(sql.append(")").toString()).params(args).update();
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        qrCodes.stop(5_000);
     }
 
     /**
