@@ -1,9 +1,12 @@
 package io.vendpay.shared;
 
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.Provider;
+import java.security.PublicKey;
 import java.security.Security;
 import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.function.Supplier;
 
 import javax.crypto.Cipher;
@@ -103,6 +106,18 @@ public final class NativeCrypto {
         }
         accp.assertHealthy(); // runs the self-tests
         return accp;
+    }
+
+    /**
+     * The same public key parsed by the installed provider's KeyFactory, for keys that arrive parsed by
+     * the JDK (a certificate's): done once per key instead of ACCP converting it on every {@code initVerify}.
+     */
+    public static PublicKey ownPublicKey(PublicKey key) {
+        try {
+            return KeyFactory.getInstance(key.getAlgorithm()).generatePublic(new X509EncodedKeySpec(key.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            return key; // not an encoding the provider reads: its Signature converts it, or refuses, as before
+        }
     }
 
     /*
