@@ -7,6 +7,8 @@ final class CommandLineModes {
     }
 
     static int run(String mode, String[] args) {
+        // before a mode reads or makes a key: the sandbox and the simulated machines sign with the server's provider
+        io.vendpay.shared.NativeCrypto.installFromSystem();
         return switch (mode) {
             case "bench" -> io.vendpay.bench.Bench.run(args);
             case "reconcile" -> io.vendpay.reconcile.ReconcileCommand.run(args);

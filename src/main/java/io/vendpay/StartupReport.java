@@ -1,5 +1,6 @@
 package io.vendpay;
 
+import io.vendpay.shared.NativeCrypto;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -8,7 +9,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
-/** Tells the operator, once, where everything is: the address, the token, the store, the broker. */
+/** Tells the operator, once, where everything is: the address, the token, the store, the broker, the crypto provider. */
 @Component
 class StartupReport {
 
@@ -22,8 +23,8 @@ class StartupReport {
         String url = env.getProperty("spring.datasource.url", "");
         String store = url.startsWith("jdbc:h2:") ? "embedded H2 at " + url.substring("jdbc:h2:file:".length()).split(";")[0]
                 : url.replaceAll("(?i)password=[^&;]*", "password=***");
-        log.info("event=ready url=http://127.0.0.1:{} store=\"{}\" mqtt={} sandbox={} simulated_machines={}", port, store,
-                env.getProperty("vendpay.mqtt.url"), env.getProperty("vendpay.sandbox.enabled"),
+        log.info("event=ready url=http://127.0.0.1:{} store=\"{}\" mqtt={} crypto={} sandbox={} simulated_machines={}", port, store,
+                env.getProperty("vendpay.mqtt.url"), NativeCrypto.inUse().name(), env.getProperty("vendpay.sandbox.enabled"),
                 Boolean.parseBoolean(env.getProperty("vendpay.sim.enabled", "true"))
                         && Boolean.parseBoolean(env.getProperty("vendpay.sandbox.enabled")) ? env.getProperty("vendpay.sim.machines", "5") : "0");
         String tokenFile = env.getProperty("vendpay.admin.token-file");

@@ -8,7 +8,10 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
-/** Runs the JMH benchmarks ({@code ./mvnw -Pjmh -DskipTests test-compile exec:exec}); results in bench-out/jmh.json. */
+/**
+ * Runs the JMH benchmarks ({@code ./mvnw -Pjmh -DskipTests test-compile exec:exec}); results in bench-out/jmh.json.
+ * Arguments: the JSON file, then a regular expression of the benchmarks to run ({@code -Djmh.include=...}; all by default).
+ */
 public final class Benchmarks {
 
     private Benchmarks() {
@@ -18,7 +21,7 @@ public final class Benchmarks {
         Path out = Path.of(args.length > 0 ? args[0] : "bench-out/jmh.json");
         Files.createDirectories(out.toAbsolutePath().getParent());
         new Runner(new OptionsBuilder()
-                .include(HotPathBenchmarks.class.getSimpleName())
+                .include(args.length > 1 && !args[1].isBlank() ? args[1] : "io\\.vendpay\\.perf\\..*Benchmarks")
                 .forks(1)
                 .warmupIterations(3).warmupTime(TimeValue.seconds(2))
                 .measurementIterations(5).measurementTime(TimeValue.seconds(2))

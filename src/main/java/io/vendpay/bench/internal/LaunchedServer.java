@@ -65,6 +65,9 @@ final class LaunchedServer extends BenchServer {
         PaymentSandbox.Standalone sandbox = PaymentSandbox.standalone(dataDir, sandboxPort, SANDBOX_TIME_SCALE);
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-Xms512m", "-XX:+UseG1GC"));
+        if (System.getProperty(io.vendpay.shared.NativeCrypto.PROPERTY) != null) { // the server signs with the bench's provider
+            cmd.add("-D" + io.vendpay.shared.NativeCrypto.PROPERTY + "=" + System.getProperty(io.vendpay.shared.NativeCrypto.PROPERTY));
+        }
         if (o.jfr() != null) {
             cmd.add("-XX:StartFlightRecording=settings=profile,filename=" + o.jfr());
         }

@@ -35,6 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class Traffic implements AutoCloseable {
 
     private static final int MAX_IN_FLIGHT = 1024;
+    private static final ThreadLocal<Mac> HMAC = io.vendpay.shared.NativeCrypto.macPerThread("HmacSHA256");
 
     private final BenchServer server;
     private final LoadFleet fleet;
@@ -269,7 +270,7 @@ final class Traffic implements AutoCloseable {
         String nonce = Long.toHexString(Double.doubleToLongBits(Math.random())) + Long.toHexString(System.nanoTime());
         String sig;
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = HMAC.get();
             mac.init(new SecretKeySpec(fleet.key(machine), "HmacSHA256"));
             sig = HexFormat.of().formatHex(mac.doFinal((method + "\n" + path + "\n" + ts + "\n" + nonce + "\n" + body)
                     .getBytes(StandardCharsets.UTF_8)));

@@ -16,6 +16,7 @@ import io.vendpay.fleet.DeviceRequests;
 import io.vendpay.shared.BoundedBodyFilter;
 import io.vendpay.shared.ErrorResponses;
 import io.vendpay.shared.LoadShedder;
+import io.vendpay.shared.NativeCrypto;
 import io.vendpay.shared.StoreFailures;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -39,6 +40,7 @@ class DeviceSignatureFilter extends OncePerRequestFilter {
     private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
     private static final Pattern NONCE = Pattern.compile("[\\x21-\\x7e]{16,64}");
     private static final Pattern SIGNATURE = Pattern.compile("[0-9a-f]{64}");
+    private static final ThreadLocal<Mac> HMAC = NativeCrypto.macPerThread("HmacSHA256");
 
     private final DeviceSecrets secrets;
     private final NonceStore nonces;
@@ -182,7 +184,7 @@ class DeviceSignatureFilter extends OncePerRequestFilter {
 
     static byte[] hmacHex(byte[] key, String method, String pathWithQuery, String timestamp, String nonce, byte[] body) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = HMAC.get();
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             mac.update((method + "\n" + pathWithQuery + "\n" + timestamp + "\n" + nonce + "\n").getBytes(StandardCharsets.UTF_8));
             mac.update(body);

@@ -41,6 +41,7 @@ final class AlipaySandboxApi {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ChinaTime.ZONE);
 
     private final AlipaySandboxCredentials app;
+    private static final ThreadLocal<Signature> RSA = io.vendpay.shared.NativeCrypto.signaturePerThread("SHA256withRSA");
     private final PrivateKey alipayKey;
     private final PublicKey appKey;
     private final SandboxLedger ledger;
@@ -293,7 +294,7 @@ final class AlipaySandboxApi {
             }
         });
         try {
-            Signature s = Signature.getInstance("SHA256withRSA");
+            Signature s = RSA.get();
             s.initVerify(appKey);
             s.update(content.toString().getBytes(StandardCharsets.UTF_8));
             return s.verify(Base64.getDecoder().decode(sign));
@@ -315,7 +316,7 @@ final class AlipaySandboxApi {
 
     private String sign(String content) {
         try {
-            Signature s = Signature.getInstance("SHA256withRSA");
+            Signature s = RSA.get();
             s.initSign(alipayKey);
             s.update(content.getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().encodeToString(s.sign());

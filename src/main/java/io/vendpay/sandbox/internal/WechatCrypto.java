@@ -28,6 +28,8 @@ final class WechatCrypto {
 
     private static final Pattern AUTH_FIELD = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final String ALPHANUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    private static final ThreadLocal<Signature> RSA = io.vendpay.shared.NativeCrypto.signaturePerThread("SHA256withRSA");
+    private static final ThreadLocal<Cipher> AES_GCM = io.vendpay.shared.NativeCrypto.cipherPerThread("AES/GCM/NoPadding");
 
     private final SandboxCredentials merchant;
     private final PrivateKey platformKey;
@@ -100,7 +102,7 @@ final class WechatCrypto {
         }
         String message = method + "\n" + pathWithQuery + "\n" + ts + "\n" + f.get("nonce_str") + "\n" + body + "\n";
         try {
-            Signature s = Signature.getInstance("SHA256withRSA");
+            Signature s = RSA.get();
             s.initVerify(merchantKey);
             s.update(message.getBytes(StandardCharsets.UTF_8));
             return s.verify(Base64.getDecoder().decode(f.get("signature"))) ? null : "signature does not verify";
@@ -128,7 +130,7 @@ final class WechatCrypto {
 
     String sign(String message, PrivateKey key) {
         try {
-            Signature s = Signature.getInstance("SHA256withRSA");
+            Signature s = RSA.get();
             s.initSign(key);
             s.update(message.getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().encodeToString(s.sign());
@@ -141,7 +143,7 @@ final class WechatCrypto {
     Map<String, String> encrypt(String plaintext, String associatedData, String originalType) {
         String nonce = randomString(12);
         try {
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher c = AES_GCM.get();
             c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(apiV3Key, "AES"),
                     new GCMParameterSpec(128, nonce.getBytes(StandardCharsets.UTF_8)));
             c.updateAAD(associatedData.getBytes(StandardCharsets.UTF_8));

@@ -46,6 +46,7 @@ final class SimulatedMachine {
     private static final Logger log = LoggerFactory.getLogger("vendpay.sim");
     private static final String[] SLOTS = {"A1", "A2", "B1", "B2"};
     private static final int[] CAPACITY = {10, 10, 8, 8};
+    private static final ThreadLocal<Mac> HMAC = io.vendpay.shared.NativeCrypto.macPerThread("HmacSHA256");
 
     private final String id;
     private final byte[] key;
@@ -282,7 +283,7 @@ final class SimulatedMachine {
     }
 
     private String hmac(String message) throws GeneralSecurityException {
-        Mac mac = Mac.getInstance("HmacSHA256");
+        Mac mac = HMAC.get();
         mac.init(new SecretKeySpec(key, "HmacSHA256"));
         return HexFormat.of().formatHex(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
     }

@@ -1,7 +1,10 @@
 package io.vendpay.payment.internal.wechat;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.HashMap;
@@ -18,12 +21,14 @@ import com.wechat.pay.java.core.certificate.CertificateDownloader;
 import com.wechat.pay.java.core.certificate.CertificateHandler;
 import com.wechat.pay.java.core.cipher.AeadAesCipher;
 import com.wechat.pay.java.core.cipher.AeadCipher;
-import com.wechat.pay.java.core.cipher.RSASigner;
+import com.wechat.pay.java.core.cipher.SignatureResult;
+import com.wechat.pay.java.core.cipher.Signer;
 import com.wechat.pay.java.core.http.DefaultHttpClientBuilder;
 import com.wechat.pay.java.core.http.HttpClient;
 import com.wechat.pay.java.core.http.HttpHeaders;
 import com.wechat.pay.java.core.notification.NotificationParser;
 import com.wechat.pay.java.core.util.PemUtil;
+import io.vendpay.shared.NativeCrypto;
 import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
@@ -62,7 +67,7 @@ class WechatMerchant {
         Map<String, X509Certificate> certificates = new HashMap<>();
         try {
             credential = new WechatPay2Credential(props.mchid(),
-                    new RSASigner(props.merchantSerialNo(), PemUtil.loadPrivateKeyFromPath(props.merchantPrivateKey())));
+                    new MerchantSigner(props.merchantSerialNo(), PemUtil.loadPrivateKeyFromPath(props.merchantPrivateKey())));
             if (props.platformPublicKey() != null && !props.platformPublicKey().isBlank()) {
                 publicKey = PemUtil.loadPublicKeyFromPath(props.platformPublicKey());
             }
@@ -152,6 +157,39 @@ class WechatMerchant {
         public void validateCertPath(X509Certificate certificate) {
         }
     };
+
+    /**
+     * The merchant's SHA256withRSA over every API request, as the SDK's RSASigner but with one Signature per
+     * thread: RSASigner asks the provider list for a new one on each request. The key is PemUtil's, parsed
+     * by {@code KeyFactory.getInstance("RSA")}, so by the provider NativeCrypto installed before this bean.
+     */
+    private static final class MerchantSigner implements Signer {
+        private static final ThreadLocal<Signature> RSA = NativeCrypto.signaturePerThread("SHA256withRSA");
+        private final String serialNo;
+        private final PrivateKey key;
+
+        MerchantSigner(String serialNo, PrivateKey key) {
+            this.serialNo = serialNo;
+            this.key = key;
+        }
+
+        @Override
+        public SignatureResult sign(String message) {
+            try {
+                Signature s = RSA.get();
+                s.initSign(key);
+                s.update(message.getBytes(StandardCharsets.UTF_8));
+                return new SignatureResult(Base64.getEncoder().encodeToString(s.sign()), serialNo);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("Cannot sign with the merchant key", e);
+            }
+        }
+
+        @Override
+        public String getAlgorithm() {
+            return "SHA256-RSA2048";
+        }
+    }
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;

@@ -13,6 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 import com.wechat.pay.java.core.cipher.Verifier;
+import io.vendpay.shared.NativeCrypto;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
 final class WechatPlatformKeys implements Verifier {
 
     private static final Logger log = LoggerFactory.getLogger(WechatPlatformKeys.class);
+    private static final ThreadLocal<Signature> RSA = NativeCrypto.signaturePerThread("SHA256withRSA");
 
     private final PublicKey publicKey;
     private final String publicKeyId;
@@ -39,6 +41,8 @@ final class WechatPlatformKeys implements Verifier {
     private volatile long lastRefreshAt;
     private volatile long refreshes;
     private io.micrometer.core.instrument.MeterRegistry meters;
+    /** Each certificate's key parsed once by the installed provider (the certificate's own is the JDK's). */
+    private final Map<X509Certificate, PublicKey> certificateKeys = new java.util.concurrent.ConcurrentHashMap<>();
 
     void meters(io.micrometer.core.instrument.MeterRegistry meters) {
         this.meters = meters;
@@ -62,7 +66,7 @@ final class WechatPlatformKeys implements Verifier {
             return false;
         }
         try {
-            Signature s = Signature.getInstance("SHA256withRSA");
+            Signature s = RSA.get();
             if (publicKey != null && serial.equals(publicKeyId)) {
                 s.initVerify(publicKey);
             } else {
@@ -70,7 +74,7 @@ final class WechatPlatformKeys implements Verifier {
                 if (c == null || c.getNotAfter().before(new Date())) {
                     return false;
                 }
-                s.initVerify(c.getPublicKey());
+                s.initVerify(certificateKeys.computeIfAbsent(c, cert -> NativeCrypto.ownPublicKey(cert.getPublicKey())));
             }
             s.update(message.getBytes(StandardCharsets.UTF_8));
             return s.verify(Base64.getDecoder().decode(signature));
