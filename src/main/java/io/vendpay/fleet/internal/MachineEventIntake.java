@@ -133,9 +133,12 @@ class MachineEventIntake {
      * tag per value any machine sends would be an unbounded number of time series.
      */
     private void count(String type) {
-        Counter.builder("vendpay_machine_events").tag("type", CONTRACT_TYPES.contains(type) ? type : "other")
-                .register(meters).increment();
+        eventCounters.computeIfAbsent(CONTRACT_TYPES.contains(type) ? type : "other", t -> Counter.builder("vendpay_machine_events")
+                .tag("type", t).register(meters)).increment();
     }
+
+    /** Registered once per type (at most five): every heartbeat of the fleet passes here. */
+    private final java.util.Map<String, Counter> eventCounters = new java.util.concurrent.ConcurrentHashMap<>();
 
     private void reject(String why, String topic, String detail) {
         Counter.builder("vendpay_machine_events_rejected").tag("reason", why).register(meters).increment();

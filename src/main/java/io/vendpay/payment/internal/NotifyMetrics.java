@@ -21,12 +21,15 @@ public class NotifyMetrics {
     }
 
     public void record(String channel, String kind, String result, long startNanos) {
-        Timer.builder("vendpay_notify_ack")
-                .tags("channel", channel, "kind", kind, "result", result)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(java.time.Duration.ofMillis(1))
-                .maximumExpectedValue(java.time.Duration.ofSeconds(10))
-                .register(meters)
+        // a bounded set (2 channels x 2 kinds x a handful of results), each timer registered once
+        timers.computeIfAbsent(channel + '/' + kind + '/' + result, k -> Timer.builder("vendpay_notify_ack")
+                        .tags("channel", channel, "kind", kind, "result", result)
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(java.time.Duration.ofMillis(1))
+                        .maximumExpectedValue(java.time.Duration.ofSeconds(10))
+                        .register(meters))
                 .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     }
+
+    private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 }
