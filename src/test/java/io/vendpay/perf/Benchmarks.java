@@ -3,6 +3,7 @@ package io.vendpay.perf;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.vendpay.payment.internal.alipay.AlipayCallBenchmarks;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
@@ -19,6 +20,7 @@ public final class Benchmarks {
         Files.createDirectories(out.toAbsolutePath().getParent());
         new Runner(new OptionsBuilder()
                 .include(HotPathBenchmarks.class.getSimpleName())
+                .include(AlipayCallBenchmarks.class.getSimpleName())
                 .forks(1)
                 .warmupIterations(3).warmupTime(TimeValue.seconds(2))
                 .measurementIterations(5).measurementTime(TimeValue.seconds(2))
