@@ -21,7 +21,7 @@ public final class Benchmarks {
         Path out = Path.of(args.length > 0 ? args[0] : "bench-out/jmh.json");
         Files.createDirectories(out.toAbsolutePath().getParent());
         new Runner(new OptionsBuilder()
-                .include(args.length > 1 && !args[1].isBlank() ? args[1] : "io\\.vendpay\\.perf\\..*Benchmarks")
+                .include(args.length > 1 && !args[1].isBlank() ? args[1] : "io\\.vendpay\\..*Benchmarks")
                 .forks(1)
                 .warmupIterations(3).warmupTime(TimeValue.seconds(2))
                 .measurementIterations(5).measurementTime(TimeValue.seconds(2))

@@ -4,6 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -42,12 +49,35 @@ public record AlipayProperties(
         }
     }
 
-    /** The SDK takes keys as bare base64 (no PEM armour). */
-    static String base64Of(String pemPath, String what) {
+    /** The app's private key (PKCS#8 PEM), parsed once: signing with a parsed key costs only the RSA operation. */
+    PrivateKey parsedAppPrivateKey() {
         try {
-            return Files.readString(Path.of(pemPath)).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der(appPrivateKey, "app-private-key")));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("vendpay.channels.alipay.app-private-key is not a PKCS#8 RSA private key", e);
+        }
+    }
+
+    /** Alipay's public key (X.509 PEM), parsed once. */
+    PublicKey parsedAlipayPublicKey() {
+        try {
+            return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der(alipayPublicKey, "alipay-public-key")));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("vendpay.channels.alipay.alipay-public-key is not an X.509 RSA public key", e);
+        }
+    }
+
+    private static byte[] der(String pemPath, String what) {
+        String base64;
+        try {
+            base64 = Files.readString(Path.of(pemPath)).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + what + " from " + pemPath, e);
+        }
+        try {
+            return Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("vendpay.channels.alipay." + what + " (" + pemPath + ") is not PEM", e);
         }
     }
 }
