@@ -22,7 +22,8 @@ public final class Ids {
     }
 
     public String nextOrderNo() {
-        return "V" + String.format("%019d", next());
+        String digits = Long.toString(next());     // not String.format: a Formatter per order showed in the profile
+        return "V" + "0".repeat(19 - digits.length()) + digits;
     }
 
     long next() {

@@ -39,6 +39,15 @@ public final class BenchCommand {
             if (server instanceof LaunchedServer launched) {
                 result.put("server_tuning", LaunchedServer.TUNING);
                 result.put("server_log", launched.logFile().toString());
+                if (o.jfr() != null && result.get("measured_window_ms") instanceof java.util.List<?> window) {
+                    launched.close();    // the recording is written when the server exits
+                    try {
+                        result.put("profile", JfrProfile.of(o.jfr(), ((Number) window.get(0)).longValue(),
+                                ((Number) window.get(1)).longValue()));
+                    } catch (java.io.IOException | RuntimeException e) {
+                        out.println("bench: could not read the recording " + o.jfr() + ": " + e);
+                    }
+                }
             }
             out.println();
             out.println("bench: results");

@@ -48,7 +48,7 @@ final class BenchReport {
     static String summary(Map<String, Object> r) {
         var b = new StringBuilder();
         r.forEach((k, v) -> {
-            if (!k.equals("timeseries") && !k.equals("steps")) {
+            if (!k.equals("timeseries") && !k.equals("steps") && !k.equals("profile")) {
                 b.append(String.format("  %-42s %s%n", k, JSON.writeValueAsString(clean(v)).replaceAll("\\s+", " ")));
             }
         });
@@ -67,7 +67,7 @@ final class BenchReport {
         page.append("<h1>vendpay bench: ").append(esc(String.valueOf(result.get("scenario")))).append(" on ")
                 .append(esc(String.valueOf(result.get("store")))).append("</h1><table>");
         result.forEach((k, v) -> {
-            if (!k.equals("timeseries") && !k.equals("steps")) {
+            if (!k.equals("timeseries") && !k.equals("steps") && !k.equals("profile")) {
                 page.append("<tr><td>").append(esc(k)).append("</td><td>")
                         .append(esc(JSON.writeValueAsString(clean(v)).replaceAll("\\s+", " "))).append("</td></tr>");
             }
@@ -78,6 +78,18 @@ final class BenchReport {
         chart(page, "Backlog (tasks queued in the server's pools; orders not final)", series, List.of("backlog", "open_orders"));
         chart(page, "Database pool", series, List.of("pool_active", "pool_pending"));
         chart(page, "Server heap (MB)", series, List.of("heap_mb"));
+        if (result.get("profile") instanceof Map<?, ?> profile) {
+            page.append("<h2>Where the server's CPU went (flight recording of the measured window)</h2>");
+            for (String table : List.of("cpu_share_by_thread_pool", "sample_share_by_step", "hottest_methods_inclusive",
+                    "hottest_methods_self")) {
+                if (profile.get(table) instanceof Map<?, ?> rows) {
+                    page.append("<h3>").append(esc(table.replace('_', ' '))).append(" (%)</h3><table>");
+                    rows.forEach((k, v) -> page.append("<tr><td>").append(esc(String.valueOf(k))).append("</td><td>")
+                            .append(esc(String.valueOf(v))).append("</td></tr>"));
+                    page.append("</table>");
+                }
+            }
+        }
         page.append("</body></html>\n");
         if (path.getParent() != null) {
             Files.createDirectories(path.getParent());

@@ -108,6 +108,7 @@ final class BenchRun {
                 result.put("generator_cpu_ms_per_order", round(generatorCpu * 1000 / Math.max(1, done)));
                 result.putAll(StoreCounters.perOrder(store0, store1, done));
                 result.put("server_cpu_share_of_one_core_under_load", Math.round(serverCpuUnderLoad / ((loadEnd - t0) / 1000.0) * 1000) / 1000.0);
+                result.put("measured_window_ms", List.of(t0, System.currentTimeMillis()));
                 result.put("warmup_s", warmup.toSeconds());
                 result.put("warmup_min_orders_per_s", MIN_WARMUP_RATE);
                 result.put("scrape_every_s", scenario.scrapeEvery().toSeconds());

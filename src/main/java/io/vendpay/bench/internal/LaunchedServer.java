@@ -44,6 +44,7 @@ final class LaunchedServer extends BenchServer {
     private final String brokerSession;
 
     private StoreCounters counters = StoreCounters.NONE;
+    private boolean closed;
 
     private LaunchedServer(Process process, List<String> command, PaymentSandbox.Standalone sandbox, String baseUrl, String token, String mqttUrl, String mqttUser,
                            String mqttPassword, String store, String dropDatabase, Path logFile, String brokerSession) {
@@ -205,6 +206,10 @@ final class LaunchedServer extends BenchServer {
 
     @Override
     public void close() {
+        if (closed) {
+            return;     // closed early (bench --jfr reads the recording the exit writes) and again at the end
+        }
+        closed = true;
         process.destroy();
         try {
             if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
