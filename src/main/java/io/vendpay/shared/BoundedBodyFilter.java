@@ -45,7 +45,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * </ul>
  * Once the body is in, the request continues on an ASYNC dispatch, wrapped as a {@link BufferedBodyRequest}:
  * the filters after this one (the device signature, with its admission control) and the controllers run
- * then, with the bytes in memory. Requests without a body continue at once, wrapped the same way.
+ * then, with the bytes in memory. A body that arrived whole with the headers (what the container already
+ * holds, read without blocking) continues at once on the same thread, as do requests without a body.
  * Refusals answer in the endpoint's format ({@link ApiAnswers}).
  */
 public final class BoundedBodyFilter extends OncePerRequestFilter {
@@ -120,12 +121,49 @@ public final class BoundedBodyFilter extends OncePerRequestFilter {
             shed(endpoint, request, response, format);
             return;
         }
+        ServletInputStream in = request.getInputStream();
+        byte[] arrived = declared > 0 ? alreadyArrived(in, (int) declared) : null;
+        if (arrived != null && arrived.length == declared) {
+            // the whole body came with the headers (a real request's 1-3 KB nearly always does): no async cycle, no
+            // second dispatch through the filters; nothing here can wait on the client
+            request.setAttribute(BODY, arrived);
+            try {
+                chain.doFilter(new BufferedBodyRequest(request, arrived), response);
+            } finally {
+                buffered.addAndGet(-initial);
+            }
+            return;
+        }
         AsyncContext async = request.startAsync();
         async.setTimeout(limits.bodyReadTimeout().toMillis());
-        ServletInputStream in = request.getInputStream();
         var reader = new BodyReader(async, request, response, in, (int) limit, initial, format, endpoint);
+        if (arrived != null) {
+            reader.seed(arrived);
+        }
         async.addListener(reader);
         in.setReadListener(reader);
+    }
+
+    /**
+     * The part of a declared body that is already in the container's buffer, read without blocking: only what
+     * {@code available()} says is there is read (Tomcat answers it from the bytes it holds, without waiting on the
+     * socket). Whatever is missing is then read the non-blocking way.
+     */
+    private static byte[] alreadyArrived(ServletInputStream in, int declared) throws IOException {
+        byte[] b = new byte[declared];
+        int size = 0;
+        while (size < declared) {
+            int ready = in.available();
+            if (ready <= 0) {
+                break;
+            }
+            int n = in.read(b, size, Math.min(ready, declared - size));
+            if (n <= 0) {
+                break;
+            }
+            size += n;
+        }
+        return size == declared ? b : Arrays.copyOf(b, size);
     }
 
     private boolean reserve(long bytes) {
@@ -241,6 +279,12 @@ public final class BoundedBodyFilter extends OncePerRequestFilter {
             // sized by what was declared (already checked against the limit); a chunked body grows by doubling
             this.buffer = new byte[initial];
             this.reserved = initial;
+        }
+
+        /** The bytes read before the reader took over (all within the declared length, so within the limit). */
+        void seed(byte[] arrived) {
+            System.arraycopy(arrived, 0, buffer, 0, arrived.length);
+            size = arrived.length;
         }
 
         @Override
