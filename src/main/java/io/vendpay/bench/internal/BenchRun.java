@@ -82,6 +82,7 @@ final class BenchRun {
                 PrometheusScrape before = scrape();
                 long deliveriesBefore = server.customers().deliveryAttempts();
                 double serverCpu0 = serverCpu(before);
+                double jit0 = server.jitCpuSeconds();
                 double generatorCpu0 = generatorCpu();
                 Map<String, Long> store0 = server.storeCounters().read();
                 var sampler = sample(traffic, before, t0, scenario.machines(), x -> scenario.fleetRate(x), scenario.duration());
@@ -105,6 +106,12 @@ final class BenchRun {
                 result.put("generator_cpu_s", round(generatorCpu));
                 long done = ((Number) result.get("orders_completed")).longValue();
                 result.put("server_cpu_ms_per_order", round(serverCpu * 1000 / Math.max(1, done)));
+                double jit = server.jitCpuSeconds() - jit0;
+                if (!Double.isNaN(jit)) {
+                    // the JIT's share is a fresh JVM's start-up cost, not the order's: both figures are reported
+                    result.put("server_jit_cpu_s", round(jit));
+                    result.put("server_cpu_ms_per_order_without_jit", round((serverCpu - jit) * 1000 / Math.max(1, done)));
+                }
                 result.put("generator_cpu_ms_per_order", round(generatorCpu * 1000 / Math.max(1, done)));
                 result.putAll(StoreCounters.perOrder(store0, store1, done));
                 result.put("server_cpu_share_of_one_core_under_load", Math.round(serverCpuUnderLoad / ((loadEnd - t0) / 1000.0) * 1000) / 1000.0);

@@ -55,6 +55,11 @@ abstract class BenchServer implements AutoCloseable {
         return StoreCounters.NONE;
     }
 
+    /** CPU seconds of the server's JIT compiler threads so far, or NaN when the bench cannot see them. */
+    double jitCpuSeconds() {
+        return Double.NaN;
+    }
+
     /** Server process CPU seconds so far, or NaN when the bench cannot see the process. */
     abstract double cpuSeconds();
 

@@ -37,6 +37,7 @@ final class LaunchedServer extends BenchServer {
     private final List<String> command;
     /** CPU seconds of the processes killed by {@link #killAndRestart()}, which /proc forgets with them. */
     private double cpuOfKilled;
+    private double jitOfKilled;
     private final PaymentSandbox.Standalone sandbox;
     private final String dropDatabase;
     private final Path logFile;
@@ -132,12 +133,16 @@ final class LaunchedServer extends BenchServer {
      */
     void killAndRestart() throws Exception {
         double cpu = cpuSeconds();
+        double jit = jitCpuSeconds();
         process.destroyForcibly();
         if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
             throw new IllegalStateException("the server did not die within 30 s of SIGKILL");
         }
         if (!Double.isNaN(cpu)) {
             cpuOfKilled = cpu;
+        }
+        if (!Double.isNaN(jit)) {
+            jitOfKilled = jit;
         }
         Files.writeString(logFile, "==== bench --chaos: killed with SIGKILL, starting again\n", java.nio.file.StandardOpenOption.APPEND);
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
@@ -198,6 +203,33 @@ final class LaunchedServer extends BenchServer {
     @Override
     StoreCounters storeCounters() {
         return counters;
+    }
+
+    /**
+     * CPU seconds of the server's JIT compiler threads so far ({@code /proc/<pid>/task/*}, Linux): a fresh JVM
+     * spends a large share of its first minutes compiling, a cost a warm production node no longer pays.
+     */
+    @Override
+    double jitCpuSeconds() {
+        double total = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String comm = Files.readString(task.resolve("comm")).trim();
+                    if (!comm.startsWith("C1 Compiler") && !comm.startsWith("C2 Compiler")) {
+                        continue;
+                    }
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+                } catch (IOException | RuntimeException threadEnded) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+        return jitOfKilled + total;
     }
 
     Path logFile() {
