@@ -45,7 +45,8 @@ record BenchOptions(
               --seed S                 random seed (default 42): same seed, same load
               --json PATH              write the results as JSON
               --html PATH              write the charts (default: next to --json, .html)
-              --target URL             run against an already running server instead of starting one
+              --target URL             run against an already running server instead of starting one (its
+                                       vendpay.http.admin-body-limit must hold the audit: ~25 bytes per paid order)
               --admin-token T          its operator token (or VENDPAY_ADMIN_TOKEN)
               --mqtt-url URL           its broker (default tcp://127.0.0.1:1883)
               --broker embedded        the server the bench starts runs its embedded broker on a free port, even
