@@ -19,7 +19,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * One thread that writes what many callers hand it, many items to a transaction: one commit (and one
- * pair of auto-commit switches) for a batch instead of one per item. A caller's future completes after
+ * pair of auto-commit switches) for a batch instead of one per item; a write that is one statement per
+ * batch runs without a transaction and commits itself. A caller's future completes after
  * the commit that holds its item, so "answered after durable" still holds per caller. Batches grow with
  * load and only with load: the writer takes whatever is queued when it is free, so at low load a batch
  * is one item and nothing waits for company.
@@ -48,6 +49,8 @@ public final class BatchWriter<T> {
     private volatile boolean running = true;
 
     /**
+     * @param tx    the transaction each batch is written in; {@code null} for a write that is one statement per
+     *              batch (or statements that stand alone), which then commits itself: one round trip, not four
      * @param write writes the items, in the transaction the writer opened for them; throws to roll them all back
      * @param order the order items are written in within a batch (lock order)
      */
@@ -109,7 +112,7 @@ public final class BatchWriter<T> {
         }
         try {
             List<T> items = batch.stream().map(Pending::item).toList();
-            tx.executeWithoutResult(s -> write.accept(items));
+            inTransaction(items);
             batchSizes.record(batch.size());
             batch.forEach(p -> p.done().complete(null));
             return;
@@ -122,12 +125,20 @@ public final class BatchWriter<T> {
         }
         for (Pending<T> p : batch) {      // one at a time: the item that cannot be written fails alone
             try {
-                tx.executeWithoutResult(s -> write.accept(List.of(p.item())));
+                inTransaction(List.of(p.item()));
                 batchSizes.record(1);
                 p.done().complete(null);
             } catch (RuntimeException e) {
                 p.done().completeExceptionally(e);
             }
+        }
+    }
+
+    private void inTransaction(List<T> items) {
+        if (tx == null) {
+            write.accept(items);
+        } else {
+            tx.executeWithoutResult(s -> write.accept(items));
         }
     }
 

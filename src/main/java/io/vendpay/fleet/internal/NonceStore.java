@@ -17,7 +17,6 @@ import org.springframework.dao.QueryTimeoutException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Replay protection for device requests. The store's primary key decides: a nonce is accepted
@@ -25,9 +24,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * a request that old is already refused by its timestamp.
  * <p>
  * Every device request writes one row, so the requests in flight at once share the write: one writer
- * inserts what has queued as a single multi-row INSERT, one statement and one commit for the batch
+ * inserts what has queued as a single multi-row INSERT, one statement (in auto-commit) for the batch
  * (a request waits for that commit, as it waited for its own). A batch holding a replay fails on the
- * key as a whole and is inserted row by row in the same transaction, which tells each request its own answer.
+ * key as a whole (changing nothing) and is inserted row by row, which tells each request its own answer.
  */
 @Component
 class NonceStore {
@@ -38,9 +37,11 @@ class NonceStore {
     private final JdbcClient jdbc;
     private final BatchWriter<Use> writer;
 
-    NonceStore(JdbcClient jdbc, TransactionTemplate tx, MeterRegistry meters) {
+    NonceStore(JdbcClient jdbc, MeterRegistry meters) {
         this.jdbc = jdbc;
-        this.writer = new BatchWriter<>("device-nonce", 2_000, 100, tx,
+        // no transaction: the multi-row insert is one statement that commits itself (a replay's row-by-row
+        // fallback, rare, commits row by row, which is all a nonce needs)
+        this.writer = new BatchWriter<>("device-nonce", 2_000, 100, null,
                 Comparator.comparing(Use::deviceId).thenComparing(Use::nonce), this::insert, meters);
     }
 

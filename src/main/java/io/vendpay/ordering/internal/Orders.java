@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The orders table and the one way to change an order's status: {@link #move}, a conditional
@@ -41,11 +40,12 @@ class Orders {
 
     private final BatchWriter<QrCode> qrCodes;
 
-    Orders(JdbcClient jdbc, OrderTimeline timeline, MeterRegistry meters, TransactionTemplate tx) {
+    Orders(JdbcClient jdbc, OrderTimeline timeline, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.timeline = timeline;
         this.meters = meters;
-        this.qrCodes = new BatchWriter<>("order-qr", 2_000, 100, tx, java.util.Comparator.comparing(QrCode::orderNo),
+        // no transaction: one UPDATE per batch, which commits itself
+        this.qrCodes = new BatchWriter<>("order-qr", 2_000, 100, null, java.util.Comparator.comparing(QrCode::orderNo),
                 this::writeQrCodes, meters);
     }
 
