@@ -159,14 +159,15 @@ class BatchWriterTest {
             var writer = new BatchWriter<String>("test", 3, 100, awayTx, Comparator.naturalOrder(), keys -> {
                 attempts.incrementAndGet();
             }, new SimpleMeterRegistry());
-            var blockerMeters = new SimpleMeterRegistry();
+            var writing = new CountDownLatch(1);
             var blocker = new BatchWriter<String>("blocked", 2, 100, tx, Comparator.naturalOrder(), keys -> {
+                writing.countDown();
                 try {
                     gate.await(10, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-            }, blockerMeters);
+            }, new SimpleMeterRegistry());
             var futures = List.of(writer.submit("a"), writer.submit("b"), writer.submit("c"));
             for (var f : futures) {
                 assertThatThrownBy(() -> f.get(20, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
@@ -176,10 +177,7 @@ class BatchWriterTest {
             assertThat(transactions.get()).as("transactions tried for 3 items while the store is away").isLessThanOrEqualTo(2);
 
             blocker.submit("x");                 // taken by the writer, which waits at the gate
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (blockerMeters.get("vendpay_batch_writer_queued").gauge().value() > 0 && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
+            assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();   // inside its write: later items queue
             blocker.submit("y");
             blocker.submit("z");                 // the queue (2) is full now
             assertThatThrownBy(() -> blocker.submit("w").get(1, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
