@@ -35,6 +35,9 @@ class DispenseResults {
     private final Counter duplicates;
 
     private final BatchWriter<Result> writer;
+    private final Counter unknown;
+    private final java.util.concurrent.atomic.AtomicLong unknownLoggedAt = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong unknownSinceLog = new java.util.concurrent.atomic.AtomicLong();
 
     DispenseResults(DispenseCommands commands, ApplicationEventPublisher events, TransactionTemplate tx, Alerts alerts,
                     DispenseProperties props, MeterRegistry meters) {
@@ -42,6 +45,8 @@ class DispenseResults {
         this.events = events;
         this.alerts = alerts;
         this.duplicates = Counter.builder("vendpay_dispense_results_repeated").register(meters);
+        this.unknown = Counter.builder("vendpay_dispense_results_unknown")
+                .description("Machine results naming a command this platform does not have").register(meters);
         this.writer = new BatchWriter<>("dispense-result", props.queueCapacity(), 200, tx,
                 java.util.Comparator.comparing((Result r) -> r.command().cmdId()), this::apply, meters);
     }
@@ -54,8 +59,18 @@ class DispenseResults {
     void on(DispenseResultReported r) {
         var command = commands.find(r.cmdId()).orElse(null);
         if (command == null) {
-            log.warn("event=dispense.result_unknown_command device={} cmd_id=\"{}\" order_no=\"{}\"", r.deviceId(), LogText.of(r.cmdId()),
-                    LogText.of(r.orderNo()));
+            unknown.increment();
+            // at most one line per 10 s, with the count since the last: a broker session that collected another
+            // system's events, or a machine that makes ids up, must not flood the log
+            long now = System.currentTimeMillis();
+            long last = unknownLoggedAt.get();
+            if (now - last >= 10_000 && unknownLoggedAt.compareAndSet(last, now)) {
+                log.warn("event=dispense.result_unknown_command device={} cmd_id=\"{}\" order_no=\"{}\" unknown_since_last_line={}"
+                        + " (no such command here; counted in vendpay_dispense_results_unknown)", r.deviceId(), LogText.of(r.cmdId()),
+                        LogText.of(r.orderNo()), unknownSinceLog.getAndSet(0) + 1);
+            } else {
+                unknownSinceLog.incrementAndGet();
+            }
             return;
         }
         if (!command.deviceId().equals(r.deviceId())) {
