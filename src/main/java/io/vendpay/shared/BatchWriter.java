@@ -1,12 +1,15 @@
 package io.vendpay.shared;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.DistributionSummary;
@@ -15,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.CannotAcquireLockException;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -77,6 +81,28 @@ public final class BatchWriter<T> {
             done.completeExceptionally(new CannotAcquireLockException(name + " writer queue is full; retry"));
         }
         return done;
+    }
+
+    /**
+     * Submits {@code item} and waits for the commit that holds it. Throws what the write threw; a
+     * {@link QueryTimeoutException} (the item cancelled, so the writer skips it if it has not begun) when no
+     * commit came within {@code timeout}; a {@link CannotAcquireLockException} when the queue is full.
+     *
+     * @param what the item, as an error message names it ("nonce", "QR code of V...")
+     */
+    public void write(T item, Duration timeout, String what) {
+        var written = submit(item);
+        try {
+            written.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            written.cancel(false);
+            throw new QueryTimeoutException(what + " not written within " + timeout.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing " + what, e);
+        }
     }
 
     private void run() {

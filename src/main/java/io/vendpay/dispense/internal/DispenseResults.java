@@ -87,18 +87,7 @@ class DispenseResults {
         // Waits for the commit (the MQTT message is acknowledged after it), which it shares with the results the
         // other inbound workers are waiting for: one transaction of 4-5 statements per result, one commit per batch.
         Result result = new Result(command, r.ok(), r.ok() ? null : reason(r.reason()), System.currentTimeMillis());
-        var written = writer.submit(result);
-        try {
-            written.get(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            written.cancel(false);
-            throw new IllegalStateException("result for " + command.cmdId() + " not written within 30 s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing the result for " + command.cmdId(), e);
-        }
+        writer.write(result, java.time.Duration.ofSeconds(30), "result for " + command.cmdId());
     }
 
     /** In the writer's transaction: the first result for each command moves its order (listeners of the events). */

@@ -3,9 +3,6 @@ package io.vendpay.fleet.internal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vendpay.shared.BatchWriter;
@@ -13,7 +10,6 @@ import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.dao.QueryTimeoutException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -70,18 +66,7 @@ class NonceStore {
     /** {@code true} the first time this device presents this nonce; throws when it could not be recorded. */
     boolean firstUse(String deviceId, String nonce, long now) {
         var use = new Use(deviceId, nonce, now);
-        var written = writer.submit(use);
-        try {
-            written.get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) {
-            written.cancel(false);
-            throw new QueryTimeoutException("nonce not recorded within 10 s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while recording a nonce", e);
-        }
+        writer.write(use, java.time.Duration.ofSeconds(10), "nonce");
         return use.first;
     }
 

@@ -5,9 +5,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,7 +14,6 @@ import io.vendpay.shared.BatchWriter;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.QueryTimeoutException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -79,18 +75,7 @@ class Orders {
      * share the write: one writer sets the codes that queued as one UPDATE, one statement and one commit per batch.
      */
     void setQrCode(String orderNo, String qrCode, long now) {
-        var written = qrCodes.submit(new QrCode(orderNo, qrCode, now));
-        try {
-            written.get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) {
-            written.cancel(false);
-            throw new QueryTimeoutException("QR code of " + orderNo + " not recorded within 10 s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while recording the QR code of " + orderNo, e);
-        }
+        qrCodes.write(new QrCode(orderNo, qrCode, now), java.time.Duration.ofSeconds(10), "QR code of " + orderNo);
     }
 
     private record QrCode(String orderNo, String content, long at) {

@@ -42,14 +42,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class AlipayOpenApi {
 
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ChinaTime.ZONE);
-    /** Signature.getInstance is a provider lookup each time; the object itself is reusable once initialised. */
-    private static final ThreadLocal<Signature> SHA256_WITH_RSA = ThreadLocal.withInitial(() -> {
-        try {
-            return Signature.getInstance("SHA256withRSA");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    });
+    private static final ThreadLocal<Signature> SHA256_WITH_RSA = io.vendpay.shared.NativeCrypto.signaturePerThread("SHA256withRSA");
 
     /** An answer that failed verification or cannot be read: nothing in it is trusted. */
     static final class Untrusted extends RuntimeException {
